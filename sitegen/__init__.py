@@ -1,0 +1,69 @@
+"""Build a bilingual web booklet of case studies from Markdown and YAML."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .config import parse_config
+from .content import decode, read_sources
+from .errors import BuildFailed, Problem
+from .model import Site, build_site
+from .render import Output, render_site
+from .write import check_output_folder, write_site
+
+log = logging.getLogger(__name__)
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a build reads from and writes to."""
+
+    content: Path = PROJECT / "content"
+    out: Path = PROJECT / "site"
+    templates: Path = PROJECT / "templates"
+    assets: Path = PROJECT / "assets"
+
+
+def load_site(content: Path) -> Site:
+    """Return the checked Site of a content folder, or raise BuildFailed with every problem."""
+    if not content.is_dir():
+        raise BuildFailed([Problem(str(content), 1, "--content", "is not a folder",
+                                   "the folder that holds site.yaml and cases/")])
+    texts, problems = {}, []
+    for path, raw in read_sources(content).items():
+        text, found = decode(raw, path)
+        problems += found
+        if text is not None:
+            texts[path] = text
+    config, found = parse_config(texts)
+    problems += found
+    if config is None:
+        raise BuildFailed(_located(problems, content))
+    site, found = build_site(texts, config)
+    problems += found
+    if problems:
+        raise BuildFailed(_located(problems, content))
+    return site
+
+
+def _located(problems: list[Problem], content: Path) -> list[Problem]:
+    """Return the problems with file paths as the user would type them (content/cases/…)."""
+    try:
+        prefix = Path(os.path.relpath(content))
+    except ValueError:  # another drive on Windows
+        prefix = content
+    return [replace(p, path=(prefix / p.path).as_posix()) for p in problems]
+
+
+def build(paths: Paths = Paths()) -> tuple[Site, list[Output]]:
+    """Load, render and write the site; nothing is replaced unless everything succeeded."""
+    problems = check_output_folder(paths.out, [paths.content, paths.templates, paths.assets])
+    if problems:
+        raise BuildFailed(problems)
+    site = load_site(paths.content)
+    outputs = render_site(site, paths.templates)
+    write_site(outputs, paths.assets, paths.out)
+    return site, outputs

@@ -1,0 +1,269 @@
+"""The booklet's YAML data (site, areas, themes, glossary, interface strings) → a frozen Config."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from . import schema as s
+from .errors import Problem
+from .yamltext import Lines, parse_yaml
+
+SITE_FILE = "site.yaml"
+AREAS_FILE = "areas.yaml"
+THEMES_FILE = "themes.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+UI_FILE = "ui.yaml"
+DATA_FILES = (SITE_FILE, AREAS_FILE, THEMES_FILE, GLOSSARY_FILE)
+DEFAULT_UI = yaml.safe_load((Path(__file__).parent / "ui.yaml").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the booklet is published in."""
+
+    code: str       # file suffix and URL prefix: zh, en
+    html_lang: str  # BCP 47 tag for <html lang> and hreflang: zh-Hans, en
+    name: str       # the language's name in itself, for the switch: 中文, English
+
+
+@dataclass(frozen=True)
+class Term:
+    """An area or theme: one slug, a name and description per language."""
+
+    slug: str
+    name: dict[str, str]
+    description: dict[str, str]
+    full_name: dict[str, str]  # official name where it differs from the short one
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A Chinese term a foreign reader needs explained."""
+
+    slug: str
+    hanzi: str
+    pinyin: str
+    translation: dict[str, str]  # per non-source language
+    explanation: dict[str, str]  # per non-source language
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything in the data files, checked."""
+
+    title: dict[str, str]
+    subtitle: dict[str, str]
+    credits: dict[str, str]
+    base_url: str  # absolute, ends with '/'
+    source_language: str
+    languages: tuple[Language, ...]
+    areas: tuple[Term, ...]
+    themes: tuple[Term, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    ui: dict[str, dict]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(lang.code for lang in self.languages)
+
+    def language(self, code: str) -> Language:
+        return next(lang for lang in self.languages if lang.code == code)
+
+
+def _localized(codes: list[str], required: bool = True) -> s.Checker:
+    """Return a checker for a mapping of language code → text that needs every code in `codes`."""
+    def check(value: object) -> str | None:
+        if not isinstance(value, dict):
+            return f"expected one text per language, got {s.type_name(value)}"
+        unknown = [k for k in value if k not in codes]
+        if unknown and required:
+            return f"'{unknown[0]}' is not a language of this booklet"
+        missing = [c for c in codes if s.is_empty(value.get(c))]
+        if missing:
+            return f"no text for {', '.join(missing)}"
+        wrong = [k for k, v in value.items() if not isinstance(v, str)]
+        if wrong:
+            return f"the {wrong[0]} text is {s.type_name(value[wrong[0]])}, not text"
+        return None
+    return check
+
+
+def _url(value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"expected a web address, got {s.type_name(value)}"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"'{value}' is not an absolute web address"
+    return None
+
+
+def _languages(value: object) -> str | None:
+    if not isinstance(value, list) or not value:
+        return f"expected a list of languages, got {s.type_name(value)}"
+    return None
+
+
+LANGUAGE_FIELDS = [
+    s.Field("code", s.slug_problem, True, "a short code used in file names and URLs, e.g. 'zh'"),
+    s.Field("html_lang", s.text, True, "a language tag such as 'zh-Hans' or 'en'"),
+    s.Field("name", s.text, True, "the language's name in itself, e.g. '中文'"),
+]
+
+
+def _site_fields(codes: list[str]) -> list[s.Field]:
+    each = f"one text per language ({', '.join(codes)})"
+    return [
+        s.Field("title", _localized(codes), True, each),
+        s.Field("subtitle", _localized(codes), True, each),
+        s.Field("credits", _localized(codes), True, each),
+        s.Field("base_url", _url, True, "the address the site is published at, "
+                "e.g. 'https://example.org/showcase/'"),
+        s.Field("source_language", s.text, True, "the code of the language cases are written in first"),
+        s.Field("languages", _languages, True, "a list of languages, each with code, html_lang and name"),
+    ]
+
+
+def _term_fields(codes: list[str]) -> list[s.Field]:
+    each = f"one text per language ({', '.join(codes)})"
+    return [
+        s.Field("slug", s.slug_problem, True, s.SLUG_HELP),
+        s.Field("name", _localized(codes), True, each),
+        s.Field("full_name", _localized(codes), False, each),
+        s.Field("description", _localized(codes), True, each),
+    ]
+
+
+def _glossary_fields(targets: list[str]) -> list[s.Field]:
+    each = f"one text per translation language ({', '.join(targets)})"
+    return [
+        s.Field("slug", s.slug_problem, True, s.SLUG_HELP),
+        s.Field("hanzi", s.text, True, "the term in Chinese characters"),
+        s.Field("pinyin", s.text, True, "the term in pinyin with tone marks"),
+        s.Field("translation", _localized(targets, required=False), True, each),
+        s.Field("explanation", _localized(targets, required=False), True, each),
+    ]
+
+
+def parse_languages(site: Lines, path: str) -> tuple[list[Language], list[Problem]]:
+    """Return the configured languages, checked one by one."""
+    problems: list[Problem] = []
+    languages: list[Language] = []
+    for item in site.get("languages") or []:
+        found = s.check_fields(item, LANGUAGE_FIELDS, path, "languages",
+                               site.line_of("languages"))
+        problems += found
+        if not found:
+            if item["code"] in [lang.code for lang in languages]:
+                problems.append(Problem(path, item.line, "languages.code",
+                                        f"'{item['code']}' is listed twice", "each language once"))
+                continue
+            languages.append(Language(item["code"], item["html_lang"], item["name"]))
+    return languages, problems
+
+
+def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], list[Problem]]:
+    """Return the areas or themes of a data file: a list of slug/name/description entries."""
+    if not isinstance(data, list) or not data:
+        return [], [Problem(path, 1, "file", f"expected a list of entries, got {s.type_name(data)}",
+                            "one '- slug: …' entry per item, each with name and description")]
+    problems: list[Problem] = []
+    terms: list[Term] = []
+    for item in data:
+        found = s.check_fields(item, _term_fields(codes), path, "", getattr(item, "line", 1))
+        problems += found
+        if found:
+            continue
+        if item["slug"] in [t.slug for t in terms]:
+            problems.append(Problem(path, item.line_of("slug"), "slug",
+                                    f"'{item['slug']}' is used twice", "each slug once"))
+            continue
+        terms.append(Term(item["slug"], dict(item["name"]), dict(item["description"]),
+                          dict(item.get("full_name") or item["name"])))
+    return terms, problems
+
+
+def parse_glossary(data: object, path: str, targets: list[str]) -> tuple[list[GlossaryEntry], list[Problem]]:
+    """Return the glossary entries, sorted as written."""
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        return [], [Problem(path, 1, "file", f"expected a list of terms, got {s.type_name(data)}",
+                            "one '- slug: …' entry per term")]
+    problems: list[Problem] = []
+    entries: list[GlossaryEntry] = []
+    for item in data:
+        found = s.check_fields(item, _glossary_fields(targets), path, "", getattr(item, "line", 1))
+        problems += found
+        if found:
+            continue
+        if item["slug"] in [e.slug for e in entries]:
+            problems.append(Problem(path, item.line_of("slug"), "slug",
+                                    f"'{item['slug']}' is used twice", "each slug once"))
+            continue
+        entries.append(GlossaryEntry(item["slug"], item["hanzi"], item["pinyin"],
+                                     dict(item["translation"]), dict(item["explanation"])))
+    return entries, problems
+
+
+def merge_ui(custom: object, codes: list[str], path: str) -> tuple[dict[str, dict], list[Problem]]:
+    """Return interface strings per language: package defaults overlaid by the content's ui.yaml."""
+    custom = custom if isinstance(custom, dict) else {}
+    reference = DEFAULT_UI["en"]
+    ui: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for code in codes:
+        merged = {**DEFAULT_UI.get(code, {}), **dict(custom.get(code) or {})}
+        missing = [key for key in reference if key not in merged]
+        if missing:
+            line = custom.line_of(code) if isinstance(custom, Lines) else 1
+            problems.append(Problem(path, line, code, f"no interface text for: {', '.join(missing)}",
+                                    f"add them under '{code}:' in content/{UI_FILE}, "
+                                    "using the 'en' block of sitegen/ui.yaml as a model"))
+        ui[code] = merged
+    return ui, problems
+
+
+def parse_config(texts: dict[str, str]) -> tuple[Config | None, list[Problem]]:
+    """Return the Config built from the data files' texts, or None and every problem found."""
+    problems: list[Problem] = []
+    data = {}
+    for name in DATA_FILES + (UI_FILE,):
+        if name not in texts:
+            if name in (SITE_FILE, AREAS_FILE, THEMES_FILE):
+                problems.append(Problem(name, 1, "file", "missing",
+                                        f"a {name} in the content folder"))
+            continue
+        data[name], found = parse_yaml(texts[name], name)
+        problems += found
+    site = data.get(SITE_FILE)
+    if not isinstance(site, Lines):
+        if SITE_FILE in data and not problems:
+            problems.append(Problem(SITE_FILE, 1, "file", "expected 'key: value' fields",
+                                    "title, subtitle, credits, base_url, source_language, languages"))
+        return None, problems
+    languages, found = parse_languages(site, SITE_FILE)
+    problems += found
+    codes = [lang.code for lang in languages]
+    problems += s.check_fields(site, _site_fields(codes), SITE_FILE)
+    source = site.get("source_language")
+    if isinstance(source, str) and codes and source not in codes:
+        problems.append(Problem(SITE_FILE, site.line_of("source_language"), "source_language",
+                                f"'{source}' is not one of the languages",
+                                f"one of: {', '.join(codes)}"))
+    areas, found = parse_terms(data.get(AREAS_FILE), AREAS_FILE, codes)
+    problems += found
+    themes, found = parse_terms(data.get(THEMES_FILE), THEMES_FILE, codes)
+    problems += found
+    targets = [c for c in codes if c != source]
+    glossary, found = parse_glossary(data.get(GLOSSARY_FILE), GLOSSARY_FILE, targets)
+    problems += found
+    ui, found = merge_ui(data.get(UI_FILE), codes, UI_FILE)
+    problems += found
+    if problems:
+        return None, problems
+    base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
+    return Config(dict(site["title"]), dict(site["subtitle"]), dict(site["credits"]), base_url,
+                  source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui), []

@@ -1,0 +1,246 @@
+"""Content files → checked records: decoding, front matter, fields of cases and foreword."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema as s
+from .config import Config, DATA_FILES, UI_FILE
+from .errors import Problem
+from .figures import APPROX, KeyFigure
+from .yamltext import Lines, parse_yaml, split_front_matter
+
+CASES_DIR = "cases"
+FOREWORD = "foreword"
+_NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
+
+
+def read_sources(content_dir: Path) -> dict[str, bytes]:
+    """Return the bytes of every data and Markdown file of a content folder, by relative path."""
+    found = {}
+    for path in sorted(content_dir.rglob("*")):
+        relative = path.relative_to(content_dir).as_posix()
+        if path.is_file() and (relative in DATA_FILES + (UI_FILE,) or path.suffix == ".md"):
+            found[relative] = path.read_bytes()
+    return found
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Return the text of a file, or a problem if it is empty or not UTF-8."""
+    if not raw.strip():
+        return None, [Problem(path, 1, "file", "is empty", "write the file's fields and text, "
+                              "or delete the file")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return None, [Problem(path, line, "file",
+                              f"is not UTF-8 (byte 0x{raw[error.start]:02X} cannot be read)",
+                              "save the file with the encoding 'UTF-8' in your editor")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language's file of a case or of the foreword."""
+
+    lang: str
+    path: str             # relative to the content folder, for messages
+    slug: str             # of the case it belongs to (a translation: the source's slug)
+    title: str
+    lead: str
+    summary: str
+    byline: str
+    body: str
+    body_line: int
+    figure_labels: dict[str, str] = field(default_factory=dict)
+    translation_of: str | None = None  # None: this file is the source
+    lines: dict[str, int] = field(default_factory=dict)  # front matter key → line, for messages
+
+    def line_of(self, key: str) -> int:
+        """Return the line of a front matter key, or 1."""
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a source file says once for every language."""
+
+    order: int
+    areas: tuple[str, ...]
+    themes: tuple[str, ...]
+    date: dt.date | None
+    figures: tuple[KeyFigure, ...]
+
+
+def _known(kind: str, known: list[str]) -> s.Checker:
+    def check(value: object) -> str | None:
+        message = s.text_list(value)
+        if message:
+            return message
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            return f"'{unknown[0]}' is not a known {kind}"
+        if len(set(value)) != len(value):
+            return f"lists the same {kind} twice"
+        return None
+    return check
+
+
+def _figure_list(value: object) -> str | None:
+    return None if isinstance(value, list) else f"expected a list of figures, got {s.type_name(value)}"
+
+
+def _labels(value: object) -> str | None:
+    return None if isinstance(value, dict) else (
+        f"expected 'figure-id: label' lines, got {s.type_name(value)}")
+
+
+def _case_fields(config: Config, source: bool) -> list[s.Field]:
+    areas = [t.slug for t in config.areas]
+    themes = [t.slug for t in config.themes]
+    shared = [
+        s.Field("title", s.text, True, "the case's title"),
+        s.Field("lead", s.text, True, "the opening question or sentence shown under the title"),
+        s.Field("summary", s.text, True, "one or two sentences for the contents and link previews"),
+        s.Field("editor_note", s.text, False, "a note for the editors; never published"),
+    ]
+    if not source:
+        return [s.Field("translation_of", s.slug_problem, True,
+                        "the slug of the Chinese case this file translates, e.g. 'dinghai-three-cultivations'"),
+                *shared,
+                s.Field("key_figures", _labels, False,
+                        "one 'figure-id: label' line per key figure of the source")]
+    return [
+        s.Field("slug", s.slug_problem, False, s.SLUG_HELP),
+        *shared,
+        s.Field("areas", _known("area", areas), True, f"a list of areas from: {', '.join(areas)}"),
+        s.Field("themes", _known("theme", themes), True, f"a list of themes from: {', '.join(themes)}"),
+        s.Field("order", s.integer, True, "the case's position in the booklet: 1, 2, 3…"),
+        s.Field("date", s.date, False, "a date written YYYY-MM-DD"),
+        s.Field("key_figures", _figure_list, False,
+                "a list of figures, each with id, value, unit, label and optionally approx"),
+    ]
+
+
+def _foreword_fields(source: bool) -> list[s.Field]:
+    fields = [s.Field("byline", s.text, True, "who wrote or compiled the article")]
+    if not source:
+        fields.insert(0, s.Field("translation_of", s.text, True, f"'{FOREWORD}'"))
+    return fields
+
+
+def _figure_value(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, list)):
+        return f"expected a number, or [low, high], got {s.type_name(value)}"
+    if isinstance(value, list) and (len(value) != 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        return "expected a range written [low, high]"
+    return None
+
+
+def _figure_fields(config: Config) -> list[s.Field]:
+    units = sorted(set.intersection(*(set(config.ui[c]["units"]) for c in config.codes)))
+
+    def unit(value: object) -> str | None:
+        return None if value in units else f"'{value}' is not a known unit"
+
+    def approx(value: object) -> str | None:
+        return None if value in APPROX else f"'{value}' is not a known qualifier"
+
+    return [
+        s.Field("id", s.slug_problem, True, s.SLUG_HELP),
+        s.Field("value", _figure_value, True, "the number as a plain value, e.g. 37840000 for 3784万"),
+        s.Field("unit", unit, True, f"one of: {', '.join(units)}"),
+        s.Field("approx", approx, False,
+                "one of: more_than (余), over (超), nearly (近); leave out for an exact figure"),
+        s.Field("label", s.text, True, "what the figure counts, in this file's language"),
+    ]
+
+
+def parse_figures(items: list, config: Config, path: str, lang: str) -> tuple[list[KeyFigure], list[Problem]]:
+    """Return the key figures of a source file, each checked."""
+    figures, problems = [], []
+    for index, item in enumerate(items):
+        where = f"key_figures[{index + 1}]"
+        found = s.check_fields(item, _figure_fields(config), path, where, getattr(item, "line", 1))
+        problems += found
+        if found:
+            continue
+        if item["id"] in [f.id for f in figures]:
+            problems.append(Problem(path, item.line_of("id"), f"{where}.id",
+                                    f"'{item['id']}' is used twice", "each figure id once"))
+            continue
+        value = tuple(item["value"]) if isinstance(item["value"], list) else item["value"]
+        figures.append(KeyFigure(item["id"], value, item["unit"], item.get("approx") or "exact",
+                                 {lang: item["label"]}))
+    return figures, problems
+
+
+def parse_file_name(path: str, config: Config) -> tuple[tuple[str, str] | None, list[Problem]]:
+    """Return (stem, language) of a content Markdown file from its name."""
+    match = _NAME.match(path.rsplit("/", 1)[-1])
+    if not match:
+        return None, [Problem(path, 1, "file name", "does not say its language",
+                              f"a name like 'my-case.{config.source_language}.md' "
+                              f"with one of: {', '.join(config.codes)}")]
+    if match["lang"] not in config.codes:
+        return None, [Problem(path, 1, "file name",
+                              f"'{match['lang']}' is not a language of this booklet",
+                              f"one of: {', '.join(config.codes)}, as set in site.yaml")]
+    return (match["stem"], match["lang"]), []
+
+
+def parse_version(text: str, path: str, config: Config) -> tuple[tuple[Version, Facts | None] | None, list[Problem]]:
+    """Return one case or foreword file as a Version (and its Facts when it is a source)."""
+    named, problems = parse_file_name(path, config)
+    if problems:
+        return None, problems
+    stem, lang = named
+    document, problems = split_front_matter(text, path)
+    if problems:
+        return None, problems
+    meta, problems = parse_yaml(document.meta_text, path, document.meta_line)
+    if problems:
+        return None, problems
+    if meta is None:
+        return None, [Problem(path, 1, "front matter", "is empty",
+                              "the fields between the two '---' lines")]
+    source = lang == config.source_language
+    is_foreword = path == f"{FOREWORD}.{lang}.md"
+    fields = _foreword_fields(source) if is_foreword else _case_fields(config, source)
+    problems = s.check_fields(meta, fields, path)
+    if not source and isinstance(meta, Lines) and meta.get("translation_of") is None \
+            and not problems:
+        problems.append(Problem(path, 1, "translation_of", "missing", "the source's slug"))
+    if problems:
+        return None, problems
+    if not source and is_foreword and meta["translation_of"] != FOREWORD:
+        return None, [Problem(path, meta.line_of("translation_of"), "translation_of",
+                              f"'{meta['translation_of']}' is not the foreword", f"'{FOREWORD}'")]
+    if not source and not is_foreword:
+        slug = meta["translation_of"]
+    else:
+        slug = meta.get("slug") or stem
+        problem = s.slug_problem(slug)
+        if problem:
+            return None, [Problem(path, meta.line_of("slug"), "slug" if "slug" in meta else "file name",
+                                  problem, s.SLUG_HELP)]
+    labels = meta.get("key_figures") if not source else {}
+    facts = None
+    if source and not is_foreword:
+        figures, problems = parse_figures(meta.get("key_figures") or [], config, path, lang)
+        if problems:
+            return None, problems
+        labels = {f.id: f.labels[lang] for f in figures}
+        facts = Facts(meta["order"], tuple(meta["areas"]), tuple(meta["themes"]),
+                      meta.get("date"), tuple(figures))
+    version = Version(lang, path, slug, meta.get("title", ""), meta.get("lead", ""),
+                      meta.get("summary", ""), meta.get("byline", ""), document.body,
+                      document.body_line, dict(labels or {}),
+                      None if source else meta["translation_of"],
+                      {**{f"key_figures.{k}": line for k, line in getattr(labels, "lines", {}).items()},
+                       **meta.lines})
+    return (version, facts), []

@@ -1,0 +1,154 @@
+"""The Site → every output file as (path, text), rendered with Jinja; nothing is written here."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
+
+from .figures import format_figure
+from .markup import render_markdown
+from .model import Case, Site
+
+ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file of the built site: where it goes and what it holds."""
+
+    path: str  # relative to the output folder, '/'-separated
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: its place, language, template and what the template needs."""
+
+    path: str
+    lang: str
+    key: tuple[str, str]  # the same page in every language: (kind, slug)
+    template: str
+    title: str
+    description: str
+    context: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """Return the link from one output file to another, relative so the site works anywhere."""
+    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return target
+
+
+def case_path(lang: str, slug: str) -> str:
+    return f"{lang}/cases/{slug}.html"
+
+
+def term_path(lang: str, kind: str, slug: str | None = None) -> str:
+    return f"{lang}/{kind}/{slug or 'index'}.html"
+
+
+def plan_pages(site: Site) -> list[Page]:
+    """Return every HTML page of every language, with what its template needs."""
+    config, pages = site.config, []
+    for lang in config.codes:
+        ui, cases = config.ui[lang], site.cases_in(lang)
+        foreword = site.foreword.get(lang)
+        pages.append(Page(f"{lang}/index.html", lang, ("home", ""), "home.html",
+                          config.title[lang], config.subtitle[lang],
+                          {"cases": cases, "foreword": foreword}))
+        for index, case in enumerate(cases):
+            version = case.versions[lang]
+            pages.append(Page(case_path(lang, case.slug), lang, ("case", case.slug), "case.html",
+                              version.title, version.summary,
+                              {"case": case, "version": version,
+                               "previous": cases[index - 1] if index > 0 else None,
+                               "next": cases[index + 1] if index + 1 < len(cases) else None}))
+        for kind in ("areas", "themes"):
+            grouped = site.cases_by(kind, lang)
+            terms = getattr(config, kind)
+            pages.append(Page(term_path(lang, kind), lang, (kind, ""), "terms.html",
+                              ui[kind], ui[f"{kind}_intro"],
+                              {"kind": kind, "terms": terms, "grouped": grouped}))
+            for term in terms:
+                heading = ui["area_cases" if kind == "areas" else "theme_cases"].format(
+                    name=term.name[lang])
+                pages.append(Page(term_path(lang, kind, term.slug), lang, (kind, term.slug),
+                                  "term.html", heading, term.description[lang],
+                                  {"kind": kind, "term": term, "cases": grouped[term.slug]}))
+        if config.glossary:
+            pages.append(Page(f"{lang}/glossary.html", lang, ("glossary", ""), "glossary.html",
+                              ui["glossary"], ui["glossary_intro"], {}))
+    return pages
+
+
+def _count(ui: dict, n: int) -> str:
+    return ui["count_one" if n == 1 else "count_other"].format(n=n)
+
+
+@pass_context
+def _url(context, target: str) -> str:
+    return relative_url(context["page"].path, target)
+
+
+def build_environment(templates: Path) -> Environment:
+    """Return the Jinja environment: autoescaping on, undefined names an error."""
+    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(url=_url, case_path=case_path, term_path=term_path)
+    env.filters["count"] = _count
+    return env
+
+
+def body_html(site: Site, case_or_foreword, lang: str) -> Markup:
+    """Return a version's body as HTML; a translation's headings take the source's anchors."""
+    versions = case_or_foreword.versions if isinstance(case_or_foreword, Case) else case_or_foreword
+    source = versions[site.config.source_language]
+    anchors = tuple(h.anchor for h in render_markdown(source.body).headings)
+    rendered = render_markdown(versions[lang].body, None if lang == site.config.source_language else anchors)
+    # Markdown is the office's own trusted input: the one place it is marked safe.
+    return Markup(rendered.html)
+
+
+def headings(site: Site, case: Case, lang: str):
+    """Return the section headings of a case in `lang`, with anchors shared across languages."""
+    source = case.versions[site.config.source_language]
+    anchors = tuple(h.anchor for h in render_markdown(source.body).headings)
+    given = None if lang == site.config.source_language else anchors
+    return render_markdown(case.versions[lang].body, given).headings
+
+
+def render_site(site: Site, templates: Path) -> list[Output]:
+    """Return every file of the site, HTML and XML, in a stable order."""
+    env = build_environment(templates)
+    config, pages = site.config, plan_pages(site)
+    by_key: dict[tuple, dict[str, Page]] = {}
+    for page in pages:
+        by_key.setdefault(page.key, {})[page.lang] = page
+    shared = {"site": site, "config": config, "body_html": body_html, "headings": headings,
+              "format_figure": format_figure}
+    outputs = []
+    for page in pages:
+        translations = by_key[page.key]
+        context = {**shared, **page.context, "page": page, "ui": config.ui[page.lang],
+                   "translations": translations, "language": config.language(page.lang),
+                   "x_default": _x_default(page, translations, config.source_language)}
+        outputs.append(Output(page.path, env.get_template(page.template).render(context)))
+    root = {**shared, "ui": config.ui, "translations": {}, "x_default": None}
+    for path, template in (("index.html", "root.html"), ("404.html", "404.html")):
+        page = Page(path, ROOT_LANG, ("root", path), template, config.title[config.source_language], "")
+        outputs.append(Output(path, env.get_template(template).render({**root, "page": page})))
+    outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
+        {**shared, "pages": pages, "by_key": by_key})))
+    outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"))
+    return sorted(outputs, key=lambda o: o.path)
+
+
+def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:
+    """Return the path for hreflang x-default: the chooser for home pages, else the source page."""
+    if page.key == ("home", ""):
+        return "index.html"
+    return (translations.get(source) or page).path

@@ -1,0 +1,74 @@
+"""The only module that writes the site: into a temporary folder, then swapped in whole."""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import BuildFailed, Problem
+from .render import Output
+
+log = logging.getLogger(__name__)
+MARKER = ".booklet-site"  # marks a folder as ours, so a mistyped --out never deletes other files
+
+
+def check_output_folder(out: Path, protected: list[Path]) -> list[Problem]:
+    """Return a problem if `out` is a folder the build must not replace."""
+    resolved = out.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if resolved == folder or resolved in folder.parents or folder in resolved.parents:
+            return [Problem(str(out), 1, "--out", f"overlaps {folder}",
+                            "an output folder outside the content, templates and assets")]
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        return [Problem(str(out), 1, "--out", "exists and was not made by this tool",
+                        "a new folder name, or a folder a previous build wrote")]
+    return []
+
+
+def find_collisions(outputs: list[Output]) -> list[Problem]:
+    """Return a problem for each output path that two things would write."""
+    seen: dict[str, int] = {}
+    for output in outputs:
+        seen[output.path] = seen.get(output.path, 0) + 1
+    return [Problem(path, 1, "output", f"would be written {n} times", "unique slugs")
+            for path, n in sorted(seen.items()) if n > 1]
+
+
+def write_site(outputs: list[Output], assets: Path, out: Path) -> None:
+    """Write every output and the assets to a new folder, then replace `out` with it."""
+    problems = find_collisions(outputs)
+    if problems:
+        raise BuildFailed(problems)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
+    try:
+        if assets.is_dir():
+            shutil.copytree(assets, staging / "assets")
+        for output in outputs:
+            target = staging / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(output.text, encoding="utf-8", newline="\n")
+        (staging / MARKER).write_text("Built by build.py; replaced whole on every build.\n",
+                                      encoding="utf-8")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Move `staging` to `out`; the old site stays until the new one is in place."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f"{out.name}.old-", dir=out.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
