@@ -36,7 +36,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                   "the foreword and cases/ (default: content/)")
         command.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
                              help="folder to write the site to; replaced whole (default: site/)")
-        command.add_argument("--quiet", action="store_true", help="print problems only")
+        command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     args = parser.parse_args(argv)
     args.command = args.command or "build"
     return args

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,9 +35,8 @@ def load_site(content: Path) -> Site:
     for path, raw in read_sources(content).items():
         text, found = decode(raw, path)
         problems += found
-        if text is not None:
-            texts[path] = text
-    config, found = parse_config(texts)
+        texts[path] = text  # None when unreadable: already reported, and not to be reported again
+    config, found = parse_config({p: t for p, t in texts.items() if t is not None})
     problems += found
     if config is None:
         raise BuildFailed(_located(problems, content))
@@ -51,10 +49,9 @@ def load_site(content: Path) -> Site:
 
 def _located(problems: list[Problem], content: Path) -> list[Problem]:
     """Return the problems with file paths as the user would type them (content/cases/…)."""
-    try:
-        prefix = Path(os.path.relpath(content))
-    except ValueError:  # another drive on Windows
-        prefix = content
+    folder = content.resolve()
+    cwd = Path.cwd().resolve()
+    prefix = folder.relative_to(cwd) if folder.is_relative_to(cwd) else folder
     return [replace(p, path=(prefix / p.path).as_posix()) for p in problems]
 
 

@@ -12,6 +12,8 @@ from markdown.treeprocessors import Treeprocessor
 from pypinyin import lazy_pinyin
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Ids the page templates use themselves; a heading never takes one of them.
+RESERVED_IDS = frozenset({"main", "contents", "foreword", "at-a-glance", "key-figures", "untranslated"})
 # Han ideographs, CJK punctuation and full-width forms: characters between which a
 # line break in the source is not a word space.
 _WIDE = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026"
@@ -41,7 +43,7 @@ class Rendered:
 def slugify(text: str) -> str:
     """Return an ASCII anchor for a heading: pinyin for Chinese, words for Latin; may be ''."""
     words = []
-    for part in lazy_pinyin(text, errors=lambda chars: list(chars)):
+    for part in lazy_pinyin(text, errors=lambda chars: [chars]):
         words += re.findall(r"[a-z0-9]+", part.lower())
     slug = ""
     for word in words:
@@ -66,7 +68,7 @@ class _Shape(Treeprocessor):
         self.headings: list[Heading] = []
 
     def run(self, root: etree.Element) -> None:
-        used: set[str] = set()
+        used: set[str] = set(RESERVED_IDS)
         for child in root:
             self.blocks.append(child.tag)
             if child.tag not in HEADINGS:

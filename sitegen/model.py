@@ -94,12 +94,15 @@ def check_labels(case_figures: tuple[KeyFigure, ...], translation: Version) -> l
 
 
 def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version],
-          config: Config) -> tuple[list[Case], list[Problem]]:
+          config: Config, unreadable: set[str]) -> tuple[list[Case], list[Problem]]:
+    """Return the cases with their translations; `unreadable` sources were reported already."""
     problems: list[Problem] = []
     versions: dict[str, dict[str, Version]] = {slug: {config.source_language: v}
                                                for slug, (v, _) in sources.items()}
     for translation in translations:
         slug = translation.translation_of
+        if slug in unreadable and slug not in sources:
+            continue
         if slug not in sources:
             problems.append(Problem(translation.path, translation.line_of("translation_of"), "translation_of",
                                     f"'{slug}' is not a case in {config.source_language}",
@@ -128,12 +131,13 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
     return cases, problems
 
 
-def build_site(texts: dict[str, str], config: Config) -> tuple[Site | None, list[Problem]]:
-    """Return the Site from the decoded Markdown files, or None and every problem found."""
+def build_site(texts: dict[str, str | None], config: Config) -> tuple[Site | None, list[Problem]]:
+    """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem."""
     problems: list[Problem] = []
     sources: dict[str, tuple[Version, Facts]] = {}
     translations: list[Version] = []
     foreword: dict[str, Version] = {}
+    unreadable: set[str] = set()  # stems of source files with problems of their own
     for path, text in sorted(texts.items()):
         if not path.endswith(".md") or path.rsplit("/", 1)[-1].lower() == "readme.md":
             continue
@@ -142,9 +146,12 @@ def build_site(texts: dict[str, str], config: Config) -> tuple[Site | None, list
                                     f"cases go in content/{CASES_DIR}/; the foreword is "
                                     f"content/{FOREWORD}.LANG.md"))
             continue
-        parsed, found = parse_version(text, path, config)
+        parsed, found = parse_version(text, path, config) if text is not None else (None, [])
         problems += found
         if not parsed:
+            name = path.rsplit("/", 1)[-1]
+            if name.endswith(f".{config.source_language}.md"):
+                unreadable.add(name.split(".", 1)[0])
             continue
         version, facts = parsed
         if path.startswith(f"{FOREWORD}."):
@@ -168,7 +175,7 @@ def build_site(texts: dict[str, str], config: Config) -> tuple[Site | None, list
     elif foreword:
         problems.append(Problem(f"{FOREWORD}.{config.source_language}.md", 1, "file", "missing",
                                 "the foreword in the source language, which the others translate"))
-    cases, found = _pair(sources, translations, config)
+    cases, found = _pair(sources, translations, config, unreadable)
     problems += found
     if problems:
         return None, problems

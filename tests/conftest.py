@@ -1,0 +1,48 @@
+"""Shared helpers: fixture sites copied to tmp_path, builds, and tools that CI must have."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sitegen
+from sitegen.errors import BuildFailed
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+PROJECT = TESTS.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need(tool: str, found: bool, why: str) -> None:
+    """Skip a test when a tool is missing on a laptop; fail it in CI, where it must be installed."""
+    if found:
+        return
+    message = f"{tool} is not available: {why}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI must install it: see .ci/run)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """Return a function that copies a fixture content folder into tmp_path and returns its path."""
+    def copy(name: str = "bilingual") -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        return target
+    return copy
+
+
+def build_to(content: Path, out: Path):
+    """Build `content` into `out` and return (site, outputs)."""
+    return sitegen.build(sitegen.Paths(content=content, out=out))
+
+
+def problems_of(content: Path) -> list[str]:
+    """Return the problem lines a build of `content` reports (and assert that it fails)."""
+    with pytest.raises(BuildFailed) as failure:
+        sitegen.load_site(content)
+    return [str(p) for p in failure.value.problems]
