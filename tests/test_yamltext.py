@@ -44,7 +44,9 @@ def test_missing_and_unclosed_front_matter_are_reported():
 
 
 keys = st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=12)
-values = st.one_of(st.integers(), st.text(max_size=30), st.lists(st.integers(), max_size=3))
+# Control characters are left out: PyYAML itself does not round-trip some of them (NEL).
+printable = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+values = st.one_of(st.integers(), printable, st.lists(st.integers(), max_size=3))
 
 
 @given(st.dictionaries(keys, values, max_size=6), st.text(max_size=80))

@@ -1,0 +1,56 @@
+"""Small readers of built HTML for tests: links, ids, alternates."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+class PageFacts(HTMLParser):
+    """Collect what tests ask of a page: links by tag, ids, hreflang alternates, <html lang>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, dict]] = []  # (tag, url, attributes)
+        self.ids: set[str] = set()
+        self.alternates: dict[str, str] = {}
+        self.canonical = None
+        self.lang = None
+        self._in_list = 0
+        self.listed: list[str] = []  # hrefs inside <ol class="case-list">
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "ol" and "case-list" in (a.get("class") or ""):
+            self._in_list += 1
+        for key in ("href", "src"):
+            if a.get(key) is not None:
+                self.links.append((tag, a[key], a))
+        if tag == "a" and self._in_list and a.get("href"):
+            self.listed.append(a["href"])
+        if tag == "link" and a.get("rel") == "alternate" and a.get("hreflang"):
+            self.alternates[a["hreflang"]] = a["href"]
+        if tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a["href"]
+
+    def handle_endtag(self, tag):
+        if tag == "ol" and self._in_list:
+            self._in_list -= 1
+
+
+def read_page(path: Path) -> PageFacts:
+    facts = PageFacts()
+    facts.feed(path.read_text(encoding="utf-8"))
+    return facts
+
+
+def html_files(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Return every file under root by relative path, to compare whole builds."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

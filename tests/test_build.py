@@ -1,0 +1,192 @@
+"""Building the fixture site: pages, pairing, language switch, indexes, determinism, atomicity."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sitegen
+from sitegen.errors import BuildFailed
+from conftest import PROJECT, build_to
+from htmlcheck import read_page, tree_bytes
+
+
+@pytest.fixture
+def built(fixture_site, tmp_path):
+    out = tmp_path / "out"
+    build_to(fixture_site(), out)
+    return out
+
+
+def test_each_language_gets_its_pages(built):
+    for lang in ("zh", "en"):
+        for page in ("index", "areas/index", "areas/north", "areas/south", "areas/east",
+                     "themes/index", "themes/alliances", "themes/tourism", "glossary", "cases/full-pair"):
+            assert (built / lang / f"{page}.html").is_file(), f"{lang}/{page}.html"
+    assert (built / "zh/cases/zh-only.html").is_file()
+    assert not (built / "en/cases/zh-only.html").exists()
+    for root_file in ("index.html", "404.html", "sitemap.xml", "robots.txt", "assets/site.css",
+                      "assets/favicon.svg"):
+        assert (built / root_file).is_file(), root_file
+
+
+def test_html_lang_per_language(built):
+    assert read_page(built / "zh/cases/full-pair.html").lang == "zh-Hans"
+    assert read_page(built / "en/cases/full-pair.html").lang == "en"
+
+
+def test_language_switch_lands_on_the_same_page(built):
+    links = {url for tag, url, a in read_page(built / "zh/cases/full-pair.html").links if a.get("hreflang") == "en"}
+    assert "../../en/cases/full-pair.html" in links
+
+
+def test_language_switch_without_translation_lands_on_home_with_notice(built):
+    page = read_page(built / "zh/cases/zh-only.html")
+    switch = [url for tag, url, a in page.links if tag == "a" and a.get("hreflang") == "en"]
+    assert switch == ["../../en/index.html#untranslated"]
+    assert "untranslated" in read_page(built / "en/index.html").ids
+    assert page.alternates == {"zh-Hans": "https://example.org/booklet/zh/cases/zh-only.html",
+                               "x-default": "https://example.org/booklet/zh/cases/zh-only.html"}
+
+
+def test_alternates_and_canonical_are_absolute(built):
+    page = read_page(built / "en/cases/full-pair.html")
+    assert page.canonical == "https://example.org/booklet/en/cases/full-pair.html"
+    assert page.alternates == {"zh-Hans": "https://example.org/booklet/zh/cases/full-pair.html",
+                               "en": "https://example.org/booklet/en/cases/full-pair.html",
+                               "x-default": "https://example.org/booklet/zh/cases/full-pair.html"}
+
+
+def test_a_case_in_two_areas_is_listed_under_both(built):
+    assert read_page(built / "zh/areas/north.html").listed == ["../cases/full-pair.html", "../cases/zh-only.html"]
+    assert read_page(built / "zh/areas/south.html").listed == ["../cases/zh-only.html"]
+    assert read_page(built / "en/areas/north.html").listed == ["../cases/full-pair.html"]
+    assert read_page(built / "en/areas/east.html").listed == []
+
+
+def test_index_pages_give_counts(built):
+    zh = (built / "zh/areas/index.html").read_text(encoding="utf-8")
+    en = (built / "en/themes/index.html").read_text(encoding="utf-8")
+    assert "2 篇案例" in zh and "0 篇案例" in zh
+    assert '<span class="count">1 case</span>' in en
+
+
+def test_chinese_line_break_does_not_become_a_space(built):
+    html = (built / "zh/cases/full-pair.html").read_text(encoding="utf-8")
+    assert "<p>第一段文字，跨行的中文。</p>" in html
+
+
+def test_translation_shares_the_source_anchors(built):
+    zh, en = (read_page(built / f"{lang}/cases/full-pair.html").ids for lang in ("zh", "en"))
+    assert {"di-yi-jie-biao-ti", "di-yi-jie-biao-ti-2"} <= zh & en
+
+
+def test_key_figures_in_each_language(built):
+    zh = (built / "zh/cases/full-pair.html").read_text(encoding="utf-8")
+    en = (built / "en/cases/full-pair.html").read_text(encoding="utf-8")
+    assert "3784万元" in zh and "1000余名" in zh
+    assert "CNY 37.84 million" in en and "more than 1,000" in en
+
+
+def test_metadata_is_escaped(fixture_site, tmp_path):
+    content = fixture_site()
+    path = content / "cases/zh-only.zh.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 只有中文", "title: <b>只有</b> & 中文"),
+                    encoding="utf-8")
+    build_to(content, tmp_path / "out")
+    html = (tmp_path / "out/zh/cases/zh-only.html").read_text(encoding="utf-8")
+    assert "<h1>&lt;b&gt;只有&lt;/b&gt; &amp; 中文</h1>" in html
+
+
+def test_two_builds_are_byte_identical(fixture_site, tmp_path):
+    content = fixture_site()
+    build_to(content, tmp_path / "one")
+    build_to(content, tmp_path / "two")
+    assert tree_bytes(tmp_path / "one") == tree_bytes(tmp_path / "two")
+
+
+def test_invalid_content_leaves_the_previous_site_untouched(fixture_site, tmp_path):
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    before = tree_bytes(out)
+    (content / "cases/zh-only.zh.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_to(content, out)
+    assert tree_bytes(out) == before
+
+
+def test_failure_while_writing_leaves_the_previous_site_and_no_debris(fixture_site, tmp_path, monkeypatch):
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    before = tree_bytes(out)
+    (content / "cases/zh-only.zh.md").write_text(
+        (content / "cases/zh-only.zh.md").read_text(encoding="utf-8").replace("只有中文的正文", "改过的正文"),
+        encoding="utf-8")
+    real_write, calls = Path.write_text, []
+
+    def failing_write(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 10:
+            raise OSError("disk full")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing_write)
+    with pytest.raises(OSError, match="disk full"):
+        build_to(content, out)
+    monkeypatch.undo()
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bilingual", "out"]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(fixture_site, tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "letter.txt").write_text("keep me")
+    with pytest.raises(BuildFailed) as failure:
+        build_to(fixture_site(), out)
+    assert "exists and was not made by this tool" in str(failure.value.problems[0])
+    assert (out / "letter.txt").read_text() == "keep me"
+
+
+def test_adding_a_language_needs_only_config_and_content(fixture_site, tmp_path):
+    content = fixture_site()
+    site_yaml = content / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    for key, ja in (("title", "テスト冊子"), ("subtitle", "テスト用"), ("credits", "テスト編集部")):
+        text = text.replace(f"{key}: {{zh:", f"{key}: {{ja: {ja}, zh:")
+    text += "  - {code: ja, html_lang: ja, name: 日本語}\n"
+    site_yaml.write_text(text, encoding="utf-8")
+    for data in ("areas.yaml", "themes.yaml"):
+        path = content / data
+        path.write_text(path.read_text(encoding="utf-8").replace("{zh: ", "{ja: 日本語, zh: "), encoding="utf-8")
+    glossary = content / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("{en: ", "{ja: 日本語, en: "),
+                        encoding="utf-8")
+    en_ui = sitegen.config.DEFAULT_UI["en"]
+    import yaml
+    (content / "ui.yaml").write_text(yaml.safe_dump({"ja": en_ui}, allow_unicode=True), encoding="utf-8")
+    (content / "cases/full-pair.ja.md").write_text(
+        (content / "cases/full-pair.en.md").read_text(encoding="utf-8").replace("title: A Full Pair", "title: 完全な組"),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    build_to(content, out)
+    page = read_page(out / "ja/cases/full-pair.html")
+    assert page.lang == "ja"
+    assert set(page.alternates) == {"zh-Hans", "en", "ja", "x-default"}
+    assert "../../ja/cases/full-pair.html" in {u for t, u, a in read_page(out / "en/cases/full-pair.html").links}
+
+
+def test_help_explains_commands_and_options():
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    for word in ("build", "--content", "--out", "--quiet"):
+        assert word in result.stdout
+
+
+def test_command_line_build_says_where_the_site_is(fixture_site, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--content", str(fixture_site()),
+                             "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "Built 2 cases in 2 languages" in result.stdout
+    assert str(out / "index.html") in result.stdout

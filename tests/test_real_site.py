@@ -1,0 +1,191 @@
+"""The first edition, built from content/: every page, link, anchor and alternate, valid HTML, any sub-path."""
+import functools
+import http.server
+import json
+import re
+import shutil
+import subprocess
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from sitegen.render import plan_pages
+from conftest import PROJECT, build_to, need
+from htmlcheck import html_files, read_page, tree_bytes
+
+VNU_JAR = PROJECT / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    out = tmp_path_factory.mktemp("real") / "site"
+    site, outputs = build_to(PROJECT / "content", out)
+    return site, out
+
+
+def test_the_first_edition_has_five_cases_in_both_languages(real):
+    site, _ = real
+    assert len(site.cases) == 5
+    assert all(set(case.versions) == {"zh", "en"} for case in site.cases)
+    assert set(site.foreword) == {"zh", "en"}
+    assert [case.areas for case in site.cases][-1] == ("xincheng", "puzhu")
+
+
+def test_every_planned_page_exists(real):
+    site, out = real
+    planned = {page.path for page in plan_pages(site)}
+    assert len(planned) == 2 * (1 + 5 + 1 + 6 + 1 + 7 + 1)
+    assert planned | {"index.html", "404.html"} == {p.relative_to(out).as_posix() for p in html_files(out)}
+
+
+def test_every_internal_link_and_anchor_resolves(real):
+    _, out = real
+    broken = []
+    for path in html_files(out):
+        facts = read_page(path)
+        for tag, url, attrs in facts.links:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                # Absolute addresses are only for crawlers and the 404 page, and only the site's own.
+                assert url.startswith("https://booklet.example.org/zhoushan/"), f"{path}: {url}"
+                assert tag == "link" or path.name == "404.html", f"{path}: {tag} {url}"
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if not target.is_file():
+                broken.append(f"{path.relative_to(out)} → {url}")
+            elif parts.fragment and parts.fragment not in read_page(target).ids:
+                broken.append(f"{path.relative_to(out)} → {url} (no such anchor)")
+    assert broken == []
+
+
+def test_hreflang_alternates_are_reciprocal_and_canonical_is_self(real):
+    _, out = real
+    base = "https://booklet.example.org/zhoushan/"
+    for path in html_files(out):
+        if path.name == "404.html":
+            continue
+        facts = read_page(path)
+        own = base + path.relative_to(out).as_posix()
+        assert facts.canonical in (own, base if path.parent == out else own)
+        assert "x-default" in facts.alternates
+        for lang, url in facts.alternates.items():
+            if lang == "x-default" or path.parent == out:
+                continue
+            other = read_page(out / url[len(base):])
+            assert other.alternates == facts.alternates, f"{path} ↔ {url}"
+
+
+def test_area_and_theme_pages_list_exactly_their_cases(real):
+    site, out = real
+    for lang in site.config.codes:
+        for kind in ("areas", "themes"):
+            for term in getattr(site.config, kind):
+                expected = [f"../cases/{c.slug}.html" for c in site.cases if term.slug in getattr(c, kind)]
+                assert read_page(out / lang / kind / f"{term.slug}.html").listed == expected, (lang, term.slug)
+    assert "../cases/xincheng-puzhu-alliances.html" in read_page(out / "en/areas/puzhu.html").listed
+    assert "../cases/xincheng-puzhu-alliances.html" in read_page(out / "en/areas/xincheng.html").listed
+
+
+def test_sitemap_lists_every_language_page_with_alternates(real):
+    site, out = real
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert len(locs) == len(plan_pages(site))
+    assert sitemap.count('hreflang="zh-Hans"') == sitemap.count('hreflang="en"') == len(locs)
+
+
+def test_no_request_leaves_the_site(real):
+    _, out = real
+    for path in list(html_files(out)) + [out / "assets/site.css"]:
+        text = path.read_text(encoding="utf-8")
+        assert "@import" not in text and "fonts.googleapis" not in text
+        for tag, url, attrs in read_page(path).links if path.suffix == ".html" else []:
+            if tag in ("script", "img", "iframe") or attrs.get("rel") in ("stylesheet", "icon", "preload"):
+                assert not urlsplit(url).scheme or path.name == "404.html", f"{path}: {url}"
+
+
+def test_chinese_paragraphs_have_no_line_break_between_characters(real):
+    _, out = real
+    for path in (out / "zh").rglob("*.html"):
+        for paragraph in re.findall(r"<p[^>]*>(.*?)</p>", path.read_text(encoding="utf-8"), re.S):
+            assert not re.search(r"[\u4e00-\u9fff，。、；：？！“”]\s*\n\s*[\u4e00-\u9fff，。、；：？！“”]", paragraph), path
+
+
+def test_build_is_deterministic(real, tmp_path):
+    _, out = real
+    build_to(PROJECT / "content", tmp_path / "again")
+    assert tree_bytes(tmp_path / "again") == tree_bytes(out)
+
+
+def test_every_page_passes_the_nu_html_checker(real):
+    _, out = real
+    need("java", shutil.which("java") is not None, "install a Java runtime (Debian: default-jre-headless)")
+    need("vnu.jar", VNU_JAR.is_file(), "run 'npm install' to fetch the Nu Html Checker (vnu-jar)")
+    pages = [str(p) for p in html_files(out)]
+    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", *pages],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in messages if m.get("type") == "error"]
+    assert errors == []
+    assert result.returncode == 0
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve the site under /showcase/ only, as a host would under a sub-path."""
+
+    prefix = "/showcase/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_sub_path__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_site_works_under_a_sub_path(real):
+    _, out = real
+    handler = functools.partial(_SubPathHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        start = f"http://127.0.0.1:{server.server_port}/showcase/index.html"
+        seen, queue, failures = set(), [start], []
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    body = response.read()
+                    kind = response.headers.get("Content-Type", "")
+            except Exception as error:  # noqa: BLE001 - every failure is reported below
+                failures.append(f"{url}: {error}")
+                continue
+            if "html" not in kind:
+                continue
+            facts = read_page_text(body.decode("utf-8"))
+            for tag, link, attrs in facts.links:
+                absolute = urljoin(url, link).split("#")[0]
+                if absolute.startswith(f"http://127.0.0.1:{server.server_port}/"):
+                    queue.append(absolute)
+        assert failures == []
+        assert all(urlsplit(u).path.startswith("/showcase/") for u in seen)
+        assert len([u for u in seen if u.endswith(".html")]) == len(html_files(out)) - 1  # all but 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def read_page_text(text):
+    from htmlcheck import PageFacts
+    facts = PageFacts()
+    facts.feed(text)
+    return facts
