@@ -13,7 +13,8 @@ from pypinyin import lazy_pinyin
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Ids the page templates use themselves; a heading never takes one of them.
-RESERVED_IDS = frozenset({"main", "contents", "foreword", "at-a-glance", "key-figures", "untranslated"})
+RESERVED_IDS = frozenset({"main", "contents", "foreword", "at-a-glance", "key-figures", "untranslated",
+                          "sections-title"})
 # Han ideographs, CJK punctuation and full-width forms: characters between which a
 # line break in the source is not a word space.
 _WIDE = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026"
