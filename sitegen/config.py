@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,6 +72,14 @@ class Config:
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
+
+    @cached_property
+    def _terms(self) -> dict[tuple[str, str], Term]:
+        return {(kind, t.slug): t for kind in ("areas", "themes") for t in getattr(self, kind)}
+
+    def term(self, kind: str, slug: str) -> Term:
+        """Return the area or theme (`kind` 'areas' or 'themes') with this slug."""
+        return self._terms[(kind, slug)]
 
 
 def _localized(codes: list[str], required: bool = True) -> s.Checker:

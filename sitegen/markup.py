@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,11 +63,15 @@ def join_wide_lines(html: str) -> str:
 class _Shape(Treeprocessor):
     """Record top-level blocks and give headings anchors: given ones, explicit ones or pinyin."""
 
-    def __init__(self, md, given: tuple[str, ...] | None):
+    def __init__(self, md):
         super().__init__(md)
-        self.given = given
+        self.given: tuple[str, ...] | None = None
         self.blocks: list[str] = []
         self.headings: list[Heading] = []
+
+    def start(self, given: tuple[str, ...] | None) -> None:
+        """Forget the last document; the next one takes `given` anchors (None: make them)."""
+        self.given, self.blocks, self.headings = given, [], []
 
     def run(self, root: etree.Element) -> None:
         used: set[str] = set(RESERVED_IDS)
@@ -89,25 +94,32 @@ class _Shape(Treeprocessor):
 
 
 class _ShapeExtension(Extension):
-    def __init__(self, given):
-        super().__init__()
-        self.processor = None
-        self.given = given
-
     def extendMarkdown(self, md):
-        self.processor = _Shape(md, self.given)
+        md.shape = _Shape(md)
         # After attr_list (priority 8) so an explicit {#id} is seen.
-        md.treeprocessors.register(self.processor, "booklet_shape", 5)
+        md.treeprocessors.register(md.shape, "booklet_shape", 5)
+
+
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """Return this thread's Markdown converter: building one costs more than a conversion."""
+    if not hasattr(_converters, "md"):
+        _converters.md = markdown.Markdown(
+            extensions=["attr_list", "tables", "sane_lists", "footnotes", _ShapeExtension()],
+            output_format="html")
+    return _converters.md
 
 
 @lru_cache(maxsize=8192)
 def render_markdown(text: str, anchors: tuple[str, ...] | None = None) -> Rendered:
     """Return the body as HTML; headings take `anchors` in order when given (a translation)."""
-    shape = _ShapeExtension(anchors)
-    md = markdown.Markdown(extensions=["attr_list", "tables", "sane_lists", "footnotes", shape],
-                           output_format="html")
+    md = _converter()
+    md.reset()
+    md.shape.start(anchors)
     html = join_wide_lines(md.convert(text))
-    return Rendered(html, tuple(shape.processor.blocks), tuple(shape.processor.headings))
+    return Rendered(html, tuple(md.shape.blocks), tuple(md.shape.headings))
 
 
 def block_lines(text: str, first_line: int) -> list[int]:

@@ -55,8 +55,10 @@ def _block_name(tag: str) -> str:
 
 def check_alignment(source: Version, translation: Version) -> list[Problem]:
     """Return a problem if the translation's headings and paragraphs do not follow the source's."""
-    ours = render_markdown(translation.body).blocks
-    theirs = render_markdown(source.body).blocks
+    theirs = render_markdown(source.body)
+    # Rendered with the source's anchors, as the page will be: one Markdown pass serves both.
+    ours = render_markdown(translation.body, tuple(h.anchor for h in theirs.headings)).blocks
+    theirs = theirs.blocks
     if ours == theirs:
         return []
     lines = block_lines(translation.body, translation.body_line)

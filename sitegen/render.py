@@ -1,7 +1,6 @@
 """The Site → every output file as (path, text), rendered with Jinja; nothing is written here."""
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,8 +37,12 @@ class Page:
 
 def relative_url(from_path: str, to_path: str) -> str:
     """Return the link from one output file to another, relative so the site works anywhere."""
-    target = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
-    return target
+    # posixpath.relpath would do, but it asks the OS for the working folder on every call.
+    here, there = from_path.split("/")[:-1], to_path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 def case_path(lang: str, slug: str) -> str:

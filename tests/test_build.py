@@ -190,3 +190,18 @@ def test_command_line_build_says_where_the_site_is(fixture_site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Built 2 cases in 2 languages" in result.stdout
     assert str(out / "index.html") in result.stdout
+
+
+@pytest.mark.parametrize("source, target, expected", [
+    ("zh/cases/a.html", "zh/cases/b.html", "b.html"),
+    ("zh/cases/a.html", "en/cases/a.html", "../../en/cases/a.html"),
+    ("zh/index.html", "zh/areas/index.html", "areas/index.html"),
+    ("index.html", "zh/index.html", "zh/index.html"),
+    ("zh/areas/x.html", "assets/site.css", "../../assets/site.css"),
+    ("zh/cases/a.html", "zh/index.html", "../index.html"),
+])
+def test_relative_urls(source, target, expected):
+    from sitegen.render import relative_url
+    import posixpath
+    assert relative_url(source, target) == expected
+    assert relative_url(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")

@@ -42,3 +42,9 @@ def test_slugify_is_ascii_and_idempotent(text):
 @given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=12))
 def test_slugify_never_empty_for_chinese(text):
     assert slugify(text)
+
+
+def test_footnotes_do_not_leak_between_documents():
+    first = render_markdown("正文[^1]。\n\n[^1]: 注释一。\n").html
+    second = render_markdown("另一篇正文。\n").html
+    assert "注释一" in first and "注释一" not in second and "footnote" not in second
