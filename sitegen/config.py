@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 import yaml
@@ -173,48 +174,46 @@ def parse_languages(site: Lines, path: str) -> tuple[list[Language], list[Proble
     return languages, problems
 
 
+def parse_entries(data: object, path: str, fields: list[s.Field], make: Callable,
+                  key: str = "slug", where: str = "") -> tuple[list, list[Problem]]:
+    """Return `make(item)` for each checked item of a YAML list whose `key` is unique."""
+    problems: list[Problem] = []
+    entries, seen = [], set()
+    for index, item in enumerate(data):
+        label = f"{where}[{index + 1}]" if where else ""
+        found = s.check_fields(item, fields, path, label, getattr(item, "line", 1))
+        problems += found
+        if found:
+            continue
+        if item[key] in seen:
+            problems.append(Problem(path, item.line_of(key), f"{label}.{key}" if label else key,
+                                    f"'{item[key]}' is used twice", f"each {key} once"))
+            continue
+        seen.add(item[key])
+        entries.append(make(item))
+    return entries, problems
+
+
 def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], list[Problem]]:
     """Return the areas or themes of a data file: a list of slug/name/description entries."""
     if not isinstance(data, list) or not data:
         return [], [Problem(path, 1, "file", f"expected a list of entries, got {s.type_name(data)}",
                             "one '- slug: …' entry per item, each with name and description")]
-    problems: list[Problem] = []
-    terms: list[Term] = []
-    for item in data:
-        found = s.check_fields(item, _term_fields(codes), path, "", getattr(item, "line", 1))
-        problems += found
-        if found:
-            continue
-        if item["slug"] in [t.slug for t in terms]:
-            problems.append(Problem(path, item.line_of("slug"), "slug",
-                                    f"'{item['slug']}' is used twice", "each slug once"))
-            continue
-        terms.append(Term(item["slug"], dict(item["name"]), dict(item["description"]),
-                          dict(item.get("full_name") or item["name"])))
-    return terms, problems
+    return parse_entries(data, path, _term_fields(codes), lambda item: Term(
+        item["slug"], dict(item["name"]), dict(item["description"]),
+        dict(item.get("full_name") or item["name"])))
 
 
 def parse_glossary(data: object, path: str, targets: list[str]) -> tuple[list[GlossaryEntry], list[Problem]]:
-    """Return the glossary entries, sorted as written."""
+    """Return the glossary entries in the order written."""
     if data is None:
         return [], []
     if not isinstance(data, list):
         return [], [Problem(path, 1, "file", f"expected a list of terms, got {s.type_name(data)}",
                             "one '- slug: …' entry per term")]
-    problems: list[Problem] = []
-    entries: list[GlossaryEntry] = []
-    for item in data:
-        found = s.check_fields(item, _glossary_fields(targets), path, "", getattr(item, "line", 1))
-        problems += found
-        if found:
-            continue
-        if item["slug"] in [e.slug for e in entries]:
-            problems.append(Problem(path, item.line_of("slug"), "slug",
-                                    f"'{item['slug']}' is used twice", "each slug once"))
-            continue
-        entries.append(GlossaryEntry(item["slug"], item["hanzi"], item["pinyin"],
-                                     dict(item["translation"]), dict(item["explanation"])))
-    return entries, problems
+    return parse_entries(data, path, _glossary_fields(targets), lambda item: GlossaryEntry(
+        item["slug"], item["hanzi"], item["pinyin"], dict(item["translation"]),
+        dict(item["explanation"])))
 
 
 def merge_ui(custom: object, codes: list[str], path: str) -> tuple[dict[str, dict], list[Problem]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema as s
-from .config import Config, DATA_FILES, UI_FILE
+from .config import Config, DATA_FILES, UI_FILE, parse_entries
 from .errors import Problem
 from .figures import APPROX, KeyFigure
 from .yamltext import Lines, parse_yaml, split_front_matter
@@ -162,21 +162,10 @@ def _figure_fields(config: Config) -> list[s.Field]:
 
 def parse_figures(items: list, config: Config, path: str, lang: str) -> tuple[list[KeyFigure], list[Problem]]:
     """Return the key figures of a source file, each checked."""
-    figures, problems = [], []
-    for index, item in enumerate(items):
-        where = f"key_figures[{index + 1}]"
-        found = s.check_fields(item, _figure_fields(config), path, where, getattr(item, "line", 1))
-        problems += found
-        if found:
-            continue
-        if item["id"] in [f.id for f in figures]:
-            problems.append(Problem(path, item.line_of("id"), f"{where}.id",
-                                    f"'{item['id']}' is used twice", "each figure id once"))
-            continue
-        value = tuple(item["value"]) if isinstance(item["value"], list) else item["value"]
-        figures.append(KeyFigure(item["id"], value, item["unit"], item.get("approx") or "exact",
-                                 {lang: item["label"]}))
-    return figures, problems
+    return parse_entries(items, path, _figure_fields(config), lambda item: KeyFigure(
+        item["id"], tuple(item["value"]) if isinstance(item["value"], list) else item["value"],
+        item["unit"], item.get("approx") or "exact", {lang: item["label"]}),
+        key="id", where="key_figures")
 
 
 def parse_file_name(path: str, config: Config) -> tuple[tuple[str, str] | None, list[Problem]]:

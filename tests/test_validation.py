@@ -189,3 +189,19 @@ def test_missing_data_file(fixture_site, missing):
     content = fixture_site()
     (content / missing).unlink()
     assert f"{content}/{missing}:1: file: missing (a {missing} in the content folder)" in problems_of(content)
+
+
+def test_duplicate_figure_id(fixture_site):
+    content = fixture_site()
+    edit(content, "cases/full-pair.zh.md", "  - id: people", "  - id: money")
+    assert problems_of(content) == [
+        f"{content}/cases/full-pair.zh.md:13: key_figures[2].id: 'money' is used twice (each id once)"]
+
+
+def test_figure_with_an_unknown_unit(fixture_site):
+    content = fixture_site()
+    edit(content, "cases/full-pair.zh.md", "unit: people", "unit: persons")
+    problems = problems_of(content)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{content}/cases/full-pair.zh.md:16: key_figures[2].unit: "
+                                  "'persons' is not a known unit (one of: cases, events,")
