@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import parse_config
-from .content import decode, read_sources
+from .content import IMAGES_DIR, decode, list_images, read_sources
 from .errors import BuildFailed, Problem
 from .model import Site, build_site
 from .render import Output, render_site
@@ -26,8 +26,11 @@ class Paths:
     assets: Path = PROJECT / "assets"
 
 
-def load_site(content: Path) -> Site:
-    """Return the checked Site of a content folder, or raise BuildFailed with every problem."""
+def load_site(content: Path, preview: bool = False) -> Site:
+    """Return the checked Site of a content folder, or raise BuildFailed with every problem.
+
+    A preview keeps draft cases; a publishing build leaves them out.
+    """
     if not content.is_dir():
         raise BuildFailed([Problem(str(content), 1, "--content", "is not a folder",
                                    "the folder that holds site.yaml and cases/")])
@@ -40,7 +43,7 @@ def load_site(content: Path) -> Site:
     problems += found
     if config is None:
         raise BuildFailed(_located(problems, content))
-    site, found = build_site(texts, config)
+    site, found = build_site(texts, config, list_images(content), preview)
     problems += found
     if problems:
         raise BuildFailed(_located(problems, content))
@@ -62,5 +65,5 @@ def build(paths: Paths = Paths()) -> tuple[Site, list[Output]]:
         raise BuildFailed(problems)
     site = load_site(paths.content)
     outputs = render_site(site, paths.templates)
-    write_site(outputs, paths.assets, paths.out)
+    write_site(outputs, {"assets": paths.assets, IMAGES_DIR: paths.content / IMAGES_DIR}, paths.out)
     return site, outputs

@@ -13,6 +13,7 @@ from .figures import APPROX, KeyFigure
 from .yamltext import Lines, parse_yaml, split_front_matter
 
 CASES_DIR = "cases"
+IMAGES_DIR = "images"  # copied to the site as it is; bodies refer to images/NAME
 FOREWORD = "foreword"
 _NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
 
@@ -25,6 +26,12 @@ def read_sources(content_dir: Path) -> dict[str, bytes]:
         if path.is_file() and (relative in DATA_FILES + (UI_FILE,) or path.suffix == ".md"):
             found[relative] = path.read_bytes()
     return found
+
+
+def list_images(content_dir: Path) -> frozenset[str]:
+    """Return the paths, relative to the content folder, of the files under images/."""
+    folder = content_dir / IMAGES_DIR
+    return frozenset(p.relative_to(content_dir).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -73,6 +80,7 @@ class Facts:
     themes: tuple[str, ...]
     date: dt.date | None
     figures: tuple[KeyFigure, ...]
+    draft: bool = False
 
 
 def _known(kind: str, known: list[str]) -> s.Checker:
@@ -122,6 +130,8 @@ def _case_fields(config: Config, source: bool) -> list[s.Field]:
         s.Field("date", s.date, False, "a date written YYYY-MM-DD"),
         s.Field("key_figures", _figure_list, False,
                 "a list of figures, each with id, value, unit, label and optionally approx"),
+        s.Field("draft", s.boolean, False, "true while the case is being written: shown in the "
+                "preview, left out when publishing"),
     ]
 
 
@@ -225,7 +235,7 @@ def parse_version(text: str, path: str, config: Config) -> tuple[tuple[Version, 
             return None, problems
         labels = {f.id: f.labels[lang] for f in figures}
         facts = Facts(meta["order"], tuple(meta["areas"]), tuple(meta["themes"]),
-                      meta.get("date"), tuple(figures))
+                      meta.get("date"), tuple(figures), bool(meta.get("draft")))
     version = Version(lang, path, slug, meta.get("title", ""), meta.get("lead", ""),
                       meta.get("summary", ""), meta.get("byline", ""), document.body,
                       document.body_line, dict(labels or {}),

@@ -1,7 +1,7 @@
 """Checked files → the Site: cases paired across languages, grouped by area and theme."""
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from dataclasses import dataclass, replace
 
 from .config import Config, Term
@@ -25,6 +25,7 @@ class Case:
     date: object
     figures: tuple[KeyFigure, ...]
     versions: dict[str, Version]
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Site:
     config: Config
     foreword: dict[str, Version]
     cases: tuple[Case, ...]  # in booklet order
+    images: frozenset[str] = frozenset()  # content-relative paths under images/
+    preview: bool = False  # drafts included, marked as such
 
     def cases_in(self, lang: str) -> list[Case]:
         """Return the cases that exist in `lang`, in booklet order."""
@@ -128,13 +131,57 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
                                            for lang, v in versions[slug].items()})
                         for f in facts.figures)
         cases.append(Case(slug, facts.order, facts.areas, facts.themes, facts.date, figures,
-                          dict(sorted(versions[slug].items()))))
+                          dict(sorted(versions[slug].items())), facts.draft))
     cases.sort(key=lambda c: (c.order, c.slug))
     return cases, problems
 
 
-def build_site(texts: dict[str, str | None], config: Config) -> tuple[Site | None, list[Problem]]:
-    """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem."""
+_CASE_LINK = re.compile(r"\]\(case:([^)#\s]*)(?:#([^)\s]*))?")
+_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+
+
+def check_references(versions: list[Version], cases: list[Case], drafts: set[str],
+                     images: frozenset[str], source_language: str,
+                     unreadable: frozenset[str] = frozenset()) -> list[Problem]:
+    """Return a problem for each link to a case, section or image that does not exist.
+
+    Links to `unreadable` cases are left alone: those files' own problems were reported.
+    """
+    by_slug = {c.slug: c for c in cases}
+    problems = []
+    for version in versions:
+        lines = version.body.split("\n")
+        for number, line in enumerate(lines, start=version.body_line):
+            for slug, anchor in _CASE_LINK.findall(line):
+                target = by_slug.get(slug)
+                if target is None and slug in unreadable:
+                    continue
+                if target is None:
+                    why = "is a draft, not published" if slug in drafts else "is not a case"
+                    problems.append(Problem(version.path, number, "link", f"case:{slug} {why}",
+                                            "case:SLUG with the slug of a published case, "
+                                            "e.g. case:" + (cases[0].slug if cases else "my-case")))
+                elif anchor and anchor not in {h.anchor for h in render_markdown(
+                        target.versions[source_language].body).headings}:
+                    problems.append(Problem(version.path, number, "link",
+                                            f"case:{slug}#{anchor}: no such section",
+                                            "the anchor of one of that case's headings"))
+            for src in _IMAGE.findall(line):
+                if src.startswith(("http://", "https://", "//")):
+                    problems.append(Problem(version.path, number, "image", f"'{src}' is on another site",
+                                            "copy the image into content/images/ and write images/NAME"))
+                elif src not in images:
+                    problems.append(Problem(version.path, number, "image", f"'{src}' does not exist",
+                                            "a file in content/images/, written images/NAME"))
+    return problems
+
+
+def build_site(texts: dict[str, str | None], config: Config, images: frozenset[str] = frozenset(),
+               preview: bool = False) -> tuple[Site | None, list[Problem]]:
+    """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem.
+
+    Drafts are checked always, but kept only in a preview.
+    """
     problems: list[Problem] = []
     sources: dict[str, tuple[Version, Facts]] = {}
     translations: list[Version] = []
@@ -179,6 +226,11 @@ def build_site(texts: dict[str, str | None], config: Config) -> tuple[Site | Non
                                 "the foreword in the source language, which the others translate"))
     cases, found = _pair(sources, translations, config, unreadable)
     problems += found
+    drafts = {c.slug for c in cases if c.draft}
+    published = [c for c in cases if preview or not c.draft]
+    versions = [v for c in published for v in c.versions.values()] + list(foreword.values())
+    problems += check_references(versions, published, drafts, images, config.source_language,
+                                 frozenset(unreadable))
     if problems:
         return None, problems
-    return Site(config, dict(sorted(foreword.items())), tuple(cases)), []
+    return Site(config, dict(sorted(foreword.items())), tuple(published), images, preview), []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
@@ -106,14 +107,32 @@ def build_environment(templates: Path) -> Environment:
     return env
 
 
-def body_html(site: Site, case_or_foreword, lang: str) -> Markup:
-    """Return a version's body as HTML; a translation's headings take the source's anchors."""
+_CASE_HREF = re.compile(r'href="case:([^"#]*)(#[^"]*)?"')
+_IMAGE_SRC = re.compile(r'src="(images/[^"]*)"')
+
+
+def body_html(site: Site, case_or_foreword, lang: str, page_path: str) -> Markup:
+    """Return a version's body as HTML for the page at `page_path`.
+
+    A translation's headings take the source's anchors; case:SLUG links and images/
+    sources become links relative to the page.
+    """
     versions = case_or_foreword.versions if isinstance(case_or_foreword, Case) else case_or_foreword
     source = versions[site.config.source_language]
     anchors = tuple(h.anchor for h in render_markdown(source.body).headings)
     rendered = render_markdown(versions[lang].body, None if lang == site.config.source_language else anchors)
+    languages = {c.slug: c.versions for c in site.cases}
+
+    def case_link(match: re.Match) -> str:
+        slug, anchor = match.group(1), match.group(2) or ""
+        # An untranslated target opens in the original language rather than not at all.
+        target_lang = lang if lang in languages.get(slug, {lang: None}) else site.config.source_language
+        return f'href="{relative_url(page_path, case_path(target_lang, slug))}{anchor}"'
+
+    html = _CASE_HREF.sub(case_link, rendered.html)
+    html = _IMAGE_SRC.sub(lambda m: f'src="{relative_url(page_path, m.group(1))}"', html)
     # Markdown is the office's own trusted input: the one place it is marked safe.
-    return Markup(rendered.html)
+    return Markup(html)
 
 
 def headings(site: Site, case: Case, lang: str):

@@ -36,16 +36,18 @@ def find_collisions(outputs: list[Output]) -> list[Problem]:
             for path, n in sorted(seen.items()) if n > 1]
 
 
-def write_site(outputs: list[Output], assets: Path, out: Path) -> None:
-    """Write every output and the assets to a new folder, then replace `out` with it."""
+def write_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> None:
+    """Write every output and copy `folders` (name in site → source folder) to a new folder,
+    then replace `out` with it."""
     problems = find_collisions(outputs)
     if problems:
         raise BuildFailed(problems)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
     try:
-        if assets.is_dir():
-            shutil.copytree(assets, staging / "assets")
+        for name, folder in sorted(folders.items()):
+            if folder.is_dir():
+                shutil.copytree(folder, staging / name)
         for output in outputs:
             target = staging / output.path
             target.parent.mkdir(parents=True, exist_ok=True)

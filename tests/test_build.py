@@ -205,3 +205,24 @@ def test_relative_urls(source, target, expected):
     import posixpath
     assert relative_url(source, target) == expected
     assert relative_url(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def test_drafts_are_left_out_of_a_publishing_build(built):
+    assert not (built / "zh/cases/draft-case.html").exists()
+    assert "draft-case" not in (built / "zh/areas/north.html").read_text(encoding="utf-8")
+
+
+def test_drafts_are_in_the_preview_marked_as_drafts(fixture_site):
+    site = sitegen.load_site(fixture_site(), preview=True)
+    assert [c.slug for c in site.cases] == ["full-pair", "zh-only", "draft-case"]
+    from sitegen.render import render_site
+    pages = {o.path: o.text for o in render_site(site, PROJECT / "templates")}
+    assert '<span class="draft-badge">草稿</span>' in pages["zh/cases/draft-case.html"]
+    assert '<span class="draft-badge">草稿</span>' in pages["zh/areas/north.html"]
+
+
+def test_case_links_and_images_become_relative(built):
+    html = (built / "zh/cases/zh-only.html").read_text(encoding="utf-8")
+    assert '<a href="full-pair.html#di-yi-jie-biao-ti">完整的一对</a>' in html
+    assert '<img alt="北区地图" src="../../images/map.svg"' in html
+    assert (built / "images/map.svg").is_file()

@@ -80,7 +80,7 @@ def test_translation_of_a_missing_source(fixture_site):
     edit(content, "cases/full-pair.en.md", "translation_of: full-pair", "translation_of: full-pear")
     assert problems_of(content) == [
         f"{content}/cases/full-pair.en.md:2: translation_of: 'full-pear' is not a case in zh "
-        "(the slug of an existing source case: full-pair, zh-only)"]
+        "(the slug of an existing source case: draft-case, full-pair, zh-only)"]
 
 
 def test_slug_that_would_escape_the_site(fixture_site):
@@ -120,7 +120,7 @@ def test_unknown_front_matter_key_suggests_the_likely_one(fixture_site):
     edit(content, "cases/full-pair.zh.md", "order: 1", "order: 1\nthemse: [tourism]")
     assert problems_of(content) == [
         f"{content}/cases/full-pair.zh.md:8: themse: unknown field (did you mean 'themes'? known fields: "
-        "slug, title, lead, summary, editor_note, areas, themes, order, date, key_figures)"]
+        "slug, title, lead, summary, editor_note, areas, themes, order, date, key_figures, draft)"]
 
 
 def test_translation_out_of_step_with_the_source(fixture_site):
@@ -205,3 +205,35 @@ def test_figure_with_an_unknown_unit(fixture_site):
     assert len(problems) == 1
     assert problems[0].startswith(f"{content}/cases/full-pair.zh.md:16: key_figures[2].unit: "
                                   "'persons' is not a known unit (one of: cases, events,")
+
+
+def test_link_to_a_case_that_does_not_exist(fixture_site):
+    content = fixture_site()
+    edit(content, "cases/zh-only.zh.md", "case:full-pair#", "case:full-paire#")
+    assert problems_of(content) == [
+        f"{content}/cases/zh-only.zh.md:9: link: case:full-paire is not a case "
+        "(case:SLUG with the slug of a published case, e.g. case:full-pair)"]
+
+
+def test_link_to_a_draft_from_a_published_case(fixture_site):
+    content = fixture_site()
+    edit(content, "cases/zh-only.zh.md", "case:full-pair#di-yi-jie-biao-ti", "case:draft-case")
+    assert problems_of(content) == [
+        f"{content}/cases/zh-only.zh.md:9: link: case:draft-case is a draft, not published "
+        "(case:SLUG with the slug of a published case, e.g. case:full-pair)"]
+
+
+def test_link_to_a_section_that_does_not_exist(fixture_site):
+    content = fixture_site()
+    edit(content, "cases/zh-only.zh.md", "#di-yi-jie-biao-ti", "#no-such-section")
+    assert problems_of(content) == [
+        f"{content}/cases/zh-only.zh.md:9: link: case:full-pair#no-such-section: no such section "
+        "(the anchor of one of that case's headings)"]
+
+
+def test_missing_image(fixture_site):
+    content = fixture_site()
+    (content / "images/map.svg").unlink()
+    assert problems_of(content) == [
+        f"{content}/cases/zh-only.zh.md:11: image: 'images/map.svg' does not exist "
+        "(a file in content/images/, written images/NAME)"]
