@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the booklet generator: build the site from content/."""
+"""Command line of the booklet generator: build, preview, check, review and scaffold cases."""
 from __future__ import annotations
 
 import argparse
@@ -15,11 +15,22 @@ DESCRIPTION = """\
 Build the bilingual web booklet from Markdown and YAML.
 
 commands:
-  build   read content/, check it, and write the whole site to site/ (the default)
+  build    check content/ and write the whole site to site/ (the default)
+  serve    preview the site while you edit: saving a file reloads the browser
+  check    check the content without writing anything, with editorial checks
+  review   mark a translation as reviewed against its source as it is now
+  new      start a new case in every language
 
 Every problem found in the content is listed as file:line: field: message, and
 nothing is written until all of it is right: the site built last stays as it was.
+Run 'python build.py COMMAND --help' for a command's options.
 """
+
+
+def add_content(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=sitegen.Paths.content, metavar="DIR",
+                        help="folder with site.yaml, areas.yaml, themes.yaml, glossary.yaml, "
+                             "the foreword and cases/ (default: content/)")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -29,22 +40,58 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     build = commands.add_parser(
         "build", help="check content/ and write the site (the default command)",
         description="Check the content and write the site. The output folder is replaced "
-                    "only when every page rendered.")
+                    "only when every page rendered. Drafts are left out.")
     for command in (parser, build):
-        command.add_argument("--content", type=Path, default=sitegen.Paths.content, metavar="DIR",
-                             help="folder with site.yaml, areas.yaml, themes.yaml, glossary.yaml, "
-                                  "the foreword and cases/ (default: content/)")
+        add_content(command)
         command.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
                              help="folder to write the site to; replaced whole (default: site/)")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+
+    serve = commands.add_parser(
+        "serve", help="preview the site, rebuilding and reloading the browser on every save",
+        description="Serve a preview on http://127.0.0.1:PORT/ (drafts included). Content, "
+                    "templates and assets are watched; a save rebuilds and the browser reloads. "
+                    "A broken save shows its problems in the browser until the next good one.")
+    add_content(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+
+    check = commands.add_parser(
+        "check", help="check the content without writing: errors, translations, figures, typography",
+        description="Check everything the build checks, plus translation status, key figures, "
+                    "Chinese typography, images and the glossary. Exit code 0 when there is no "
+                    "error (warnings do not fail unless --strict), 1 otherwise.")
+    add_content(check)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="'text' for people (default), 'json' for tools")
+    check.add_argument("--status", action="store_true",
+                       help="print the translation status of every case and language as a table")
+
+    review = commands.add_parser(
+        "review", help="mark translations as reviewed against their source as it is now",
+        description="Record that a translation matches its source as it is now, so 'check' can "
+                    "later show which paragraphs of the source changed since.")
+    add_content(review)
+    review.add_argument("slugs", nargs="*", metavar="SLUG", help="the cases to mark")
+    review.add_argument("--lang", help="only this language (default: every translation)")
+    review.add_argument("--all", action="store_true", help="mark every translated case")
+
+    new = commands.add_parser(
+        "new", help="start a new case: one file per language, ready to write",
+        description="Create cases/SLUG.LANG.md for every language from a Chinese title, areas and "
+                    "themes. Asks for what is not given as an option. Never overwrites a file.")
+    add_content(new)
+    new.add_argument("--title", help="the Chinese title")
+    new.add_argument("--areas", help="area slugs, separated by commas")
+    new.add_argument("--themes", help="theme slugs, separated by commas")
+    new.add_argument("--slug", help="the file and address name (default: pinyin of the title)")
+
     args = parser.parse_args(argv)
     args.command = args.command or "build"
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+def run_build(args) -> int:
     started = time.perf_counter()
     try:
         site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out))
@@ -58,6 +105,45 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Open {(args.out / 'index.html').resolve()} in a browser, "
               f"or copy {args.out}/ to any web host.")
     return 0
+
+
+def run_check(args) -> int:
+    from sitegen.check import ERROR, WARNING, format_findings, format_status
+    findings, statuses = sitegen.check(args.content)
+    if args.status:
+        print(format_status(statuses, sitegen.read_last_changes(args.content)))
+    print(format_findings(findings, args.format == "json"))
+    failing = {ERROR, WARNING} if args.strict else {ERROR}
+    return 1 if any(f.severity in failing for f in findings) else 0
+
+
+def run_review(args) -> int:
+    try:
+        marked = sitegen.mark_reviewed(args.content, args.slugs, args.lang, args.all)
+    except BuildFailed as failure:
+        print(failure.report(), file=sys.stderr)
+        return 1
+    for path in marked:
+        print(f"Marked reviewed: {path}")
+    return 0
+
+
+def run_serve(args) -> int:
+    from sitegen.serve import serve
+    return serve(sitegen.Paths(content=args.content), args.port)
+
+
+def run_new(args) -> int:
+    from sitegen.scaffold import run_new_case
+    return run_new_case(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
+                        format="%(message)s")
+    return {"build": run_build, "check": run_check, "review": run_review, "serve": run_serve,
+            "new": run_new}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from .config import parse_config
 from .content import IMAGES_DIR, decode, list_images, read_sources
+from .check import Finding, from_problems, run_checks
 from .errors import BuildFailed, Problem
+from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot
 from .model import Site, build_site
 from .render import Output, render_site
 from .write import check_output_folder, write_site
@@ -50,12 +52,43 @@ def load_site(content: Path, preview: bool = False) -> Site:
     return site
 
 
-def _located(problems: list[Problem], content: Path) -> list[Problem]:
-    """Return the problems with file paths as the user would type them (content/cases/…)."""
+def _located(problems: list, content: Path) -> list:
+    """Return problems or findings with file paths as the user would type them (content/cases/…)."""
     folder = content.resolve()
     cwd = Path.cwd().resolve()
     prefix = folder.relative_to(cwd) if folder.is_relative_to(cwd) else folder
     return [replace(p, path=(prefix / p.path).as_posix()) for p in problems]
+
+
+def check(content: Path) -> tuple[list[Finding], list[Status]]:
+    """Return every finding for a content folder (drafts included) and its translation status."""
+    try:
+        site = load_site(content, preview=True)
+    except BuildFailed as failure:
+        return from_problems(failure.problems), []
+    statuses = translation_status(site, read_snapshots(content))
+    return _located(run_checks(site, statuses), content), statuses
+
+
+def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool) -> list[Path]:
+    """Record the translations of `slugs` (or of every case) as reviewed; return the files written."""
+    site = load_site(content, preview=True)
+    source = site.config.source_language
+    known = {c.slug: c for c in site.cases}
+    unknown = [s for s in slugs if s not in known]
+    if unknown or not (slugs or every):
+        raise BuildFailed([Problem("review", 1, "SLUG",
+                                   f"'{unknown[0]}' is not a case" if unknown else "no case named",
+                                   "one or more of: " + ", ".join(known) + "; or --all")])
+    if lang is not None and (lang not in site.config.codes or lang == source):
+        raise BuildFailed([Problem("review", 1, "--lang", f"'{lang}' is not a translation language",
+                                   "one of: " + ", ".join(c for c in site.config.codes if c != source))])
+    written = []
+    for case in (site.cases if every else [known[s] for s in slugs]):
+        for code in case.versions:
+            if code != source and lang in (None, code):
+                written.append(write_snapshot(content, case.slug, code, case.versions[source]))
+    return written
 
 
 def build(paths: Paths = Paths()) -> tuple[Site, list[Output]]:

@@ -65,6 +65,7 @@ class Version:
     figure_labels: dict[str, str] = field(default_factory=dict)
     translation_of: str | None = None  # None: this file is the source
     lines: dict[str, int] = field(default_factory=dict)  # front matter key → line, for messages
+    editor_note: str = ""  # for editors only, never published
 
     def line_of(self, key: str) -> int:
         """Return the line of a front matter key, or 1."""
@@ -241,5 +242,5 @@ def parse_version(text: str, path: str, config: Config) -> tuple[tuple[Version, 
                       document.body_line, dict(labels or {}),
                       None if source else meta["translation_of"],
                       {**{f"key_figures.{k}": line for k, line in getattr(labels, "lines", {}).items()},
-                       **meta.lines})
+                       **meta.lines}, meta.get("editor_note") or "")
     return (version, facts), []

@@ -1,0 +1,155 @@
+"""Translation status: what each translation was reviewed against, and what changed since."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Version
+from .model import Site
+
+REVIEWED_DIR = "reviewed"  # content/reviewed/SLUG.LANG.json: the source as it was when reviewed
+UP_TO_DATE, STALE, MISSING, UNREVIEWED = "up to date", "stale", "missing", "not reviewed"
+
+
+def source_blocks(version: Version) -> list[str]:
+    """Return what a translation must follow: title, lead, summary, then each block of the body."""
+    blocks = [f"title: {version.title}", f"lead: {version.lead}", f"summary: {version.summary}"]
+    for chunk in re.split(r"\n[ \t]*\n", version.body.strip()):
+        text = " ".join(line.strip() for line in chunk.splitlines() if line.strip())
+        if text:
+            blocks.append(text)
+    return blocks
+
+
+def snapshot_path(content: Path, slug: str, lang: str) -> Path:
+    return content / REVIEWED_DIR / f"{slug}.{lang}.json"
+
+
+def read_snapshots(content: Path) -> dict[tuple[str, str], list[str]]:
+    """Return the reviewed source blocks by (slug, language), for every snapshot on disk."""
+    snapshots = {}
+    for path in sorted((content / REVIEWED_DIR).glob("*.json")):
+        slug, _, lang = path.stem.rpartition(".")
+        try:
+            snapshots[(slug, lang)] = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+        except (ValueError, KeyError, UnicodeDecodeError):
+            snapshots[(slug, lang)] = []  # unreadable counts as never reviewed
+    return snapshots
+
+
+def write_snapshot(content: Path, slug: str, lang: str, source: Version) -> Path:
+    """Record that the `lang` translation of `slug` matches the source as it is now."""
+    path = snapshot_path(content, slug, lang)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"source": source.path, "blocks": source_blocks(source)}
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass(frozen=True)
+class Change:
+    """A block of the source that differs from what the translation was reviewed against."""
+
+    block: int          # 1-based position in the current source (title, lead, summary, body…)
+    label: str          # 'title', 'lead', 'summary' or 'paragraph 3'
+    kind: str           # changed | added | removed
+    diff: str           # the change, with [-removed-] and {+added+} marks
+
+
+def inline_diff(old: str, new: str) -> str:
+    """Return `new` with what changed from `old` marked [-like this-]{+and this+}."""
+    out = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(new[b1:b2] if b2 - b1 < 40 else f"{new[b1:b1 + 15]}…{new[b2 - 15:b2]}")
+        if op in ("delete", "replace"):
+            out.append(f"[-{old[a1:a2]}-]")
+        if op in ("insert", "replace"):
+            out.append(f"{{+{new[b1:b2]}+}}")
+    return "".join(out)
+
+
+def _label(index: int, text: str) -> str:
+    if index < 3:
+        return text.split(":", 1)[0]
+    return f"paragraph {index - 2}" if not text.startswith("#") else f"heading '{text.lstrip('# ')}'"
+
+
+def compare_blocks(reviewed: list[str], current: list[str]) -> list[Change]:
+    """Return the changes between the reviewed source blocks and the current ones."""
+    changes = []
+    matcher = difflib.SequenceMatcher(None, reviewed, current, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = max(a2 - a1, b2 - b1)
+        for offset in range(pairs):
+            old = reviewed[a1 + offset] if a1 + offset < a2 else None
+            new = current[b1 + offset] if b1 + offset < b2 else None
+            where = b1 + offset if new is not None else b1
+            text = new if new is not None else old
+            kind = "changed" if old is not None and new is not None else ("added" if new else "removed")
+            diff = inline_diff(old, new) if kind == "changed" else (f"{{+{new}+}}" if new else f"[-{old}-]")
+            changes.append(Change(where + 1, _label(where, text), kind, diff))
+    return changes
+
+
+@dataclass(frozen=True)
+class Status:
+    """The state of one case in one language."""
+
+    slug: str
+    lang: str
+    state: str
+    path: str | None              # the translation's file, when it exists
+    changes: tuple[Change, ...] = ()
+
+
+def translation_status(site: Site, snapshots: dict[tuple[str, str], list[str]]) -> list[Status]:
+    """Return the state of every case in every language other than the source."""
+    source_lang = site.config.source_language
+    statuses = []
+    for case in site.cases:
+        source = case.versions[source_lang]
+        for lang in site.config.codes:
+            if lang == source_lang:
+                continue
+            version = case.versions.get(lang)
+            if version is None:
+                statuses.append(Status(case.slug, lang, MISSING, None))
+                continue
+            reviewed = snapshots.get((case.slug, lang))
+            if not reviewed:
+                statuses.append(Status(case.slug, lang, UNREVIEWED, version.path))
+                continue
+            changes = tuple(compare_blocks(reviewed, source_blocks(source)))
+            statuses.append(Status(case.slug, lang, STALE if changes else UP_TO_DATE, version.path, changes))
+    return statuses
+
+
+def read_last_changes(content: Path) -> dict[str, str]:
+    """Return the date (YYYY-MM-DD) each content file last changed: from git, else the file's time."""
+    dates: dict[str, str] = {}
+    try:
+        log = subprocess.run(["git", "log", "--format=#%cs", "--name-only", "--relative", "--", "."],
+                             cwd=content, capture_output=True, text=True, timeout=30)
+        date = None
+        for line in log.stdout.splitlines() if log.returncode == 0 else []:
+            if line.startswith("#"):
+                date = line[1:]
+            elif line.strip() and line not in dates:
+                dates[line] = date
+    except (OSError, subprocess.SubprocessError):
+        pass
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=content,
+                           capture_output=True, text=True).stdout if dates else ""
+    for path in sorted(content.rglob("*.md")):
+        relative = path.relative_to(content).as_posix()
+        if relative not in dates or relative in dirty:
+            dates[relative] = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    return dates
