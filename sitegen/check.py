@@ -105,7 +105,7 @@ def check_figures(site: Site) -> list[Finding]:
             body = " ".join(version.body.split("\n"))
             for figure in case.figures:
                 shown = format_figure(figure, site.config.ui[lang])
-                if shown not in body:
+                if shown.lower() not in body.lower():  # "More than 1,000" opens a sentence
                     findings.append(Finding(version.path, version.line_of("key_figures"), ERROR,
                                             f"key figure '{figure.id}' ({shown}) does not appear in the text",
                                             "make the text and the figure say the same"))
@@ -127,7 +127,7 @@ def check_figures(site: Site) -> list[Finding]:
 
 _HAN = r"[\u3400-\u9fff]"
 _HALF_PUNCT = re.compile(rf"(?<={_HAN})[,:;?!]|[,:;?!](?=\s*{_HAN})")
-_SPACE_MIX = re.compile(rf"{_HAN} +[A-Za-z0-9]|[A-Za-z0-9%] +{_HAN}")
+_SPACE_MIX = re.compile(rf"{_HAN} +[A-Za-z0-9]+|[A-Za-z0-9%]+ +{_HAN}")
 _DOUBLED = re.compile(rf"({_HAN}{{2,4}})\1")
 _SENTENCE_END = re.compile(r"[。？！…：；”」』）)\]*_>|]$|^[#>\-*|!<]|^\d+\.")
 
@@ -249,7 +249,10 @@ def format_findings(findings: list[Finding], as_json: bool) -> str:
         return json.dumps({"findings": [asdict(f) for f in findings], "counts": counts},
                           ensure_ascii=False, indent=1, sort_keys=True)
     lines = [str(f) for f in findings]
-    lines.append(f"{counts[ERROR]} errors, {counts[WARNING]} warnings, {counts[NOTE]} notes for editors.")
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+    lines.append(f"{count(counts[ERROR], 'error')}, {count(counts[WARNING], 'warning')}, "
+                 f"{count(counts[NOTE], 'note')} for editors.")
     return "\n".join(lines)
 
 
