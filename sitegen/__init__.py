@@ -66,6 +66,11 @@ def check(content: Path) -> tuple[list[Finding], list[Status]]:
         site = load_site(content, preview=True)
     except BuildFailed as failure:
         return from_problems(failure.problems), []
+    return check_site(site, content)
+
+
+def check_site(site: Site, content: Path) -> tuple[list[Finding], list[Status]]:
+    """Return the editorial findings and translation status of a site read from `content`."""
     statuses = translation_status(site, read_snapshots(content))
     return _located(run_checks(site, statuses), content), statuses
 

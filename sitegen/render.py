@@ -174,3 +174,14 @@ def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:
     if page.key == ("home", ""):
         return "index.html"
     return (translations.get(source) or page).path
+
+
+def render_status(site: Site, findings: list, statuses: list, templates: Path) -> str:
+    """Return the preview's translation status page: every case in every language, with findings."""
+    env = build_environment(templates)
+    page = Page("_status.html", ROOT_LANG, ("status", ""), "status.html", "Status", "")
+    by_case = {}
+    for status in statuses:
+        by_case.setdefault(status.slug, {})[status.lang] = status
+    return env.get_template("status.html").render(
+        site=site, config=site.config, page=page, statuses=by_case, findings=findings)

@@ -74,3 +74,38 @@ def _swap(staging: Path, out: Path) -> None:
         retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> int:
+    """Make `out` hold exactly these outputs and folders, writing only files that changed.
+
+    For the preview, where rewriting thousands of unchanged pages on every save would be
+    the slowest step; a published build uses write_site, which is atomic.
+    Returns the number of files written.
+    """
+    problems = find_collisions(outputs)
+    if problems:
+        raise BuildFailed(problems)
+    wanted: dict[str, bytes | Path] = {o.path: o.text.encode("utf-8") for o in outputs}
+    for name, folder in folders.items():
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    wanted[f"{name}/{path.relative_to(folder).as_posix()}"] = path
+    written = 0
+    for relative, data in sorted(wanted.items()):
+        target = out / relative
+        content = data.read_bytes() if isinstance(data, Path) else data
+        if target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written += 1
+    for path in sorted(out.rglob("*"), reverse=True):
+        relative = path.relative_to(out).as_posix()
+        if path.is_file() and relative not in wanted and relative != MARKER:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    (out / MARKER).write_text("Preview written by build.py serve.\n", encoding="utf-8")
+    return written

@@ -1,0 +1,177 @@
+"""`build.py serve`: a live preview that rebuilds on save and reloads the browser (livereload)."""
+from __future__ import annotations
+
+import html
+import logging
+import mimetypes
+import shutil
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop, PeriodicCallback
+
+from . import Paths, check_site, load_site
+from .content import IMAGES_DIR
+from .errors import BuildFailed, Problem
+from .render import Output, render_site, render_status
+from .write import sync_site
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.2   # how often files are compared
+QUIET_SECONDS = 0.2  # a burst of saves ends when nothing changed for this long
+
+
+class Preview:
+    """What the preview serves: the last good build, or the problems of the last failed one."""
+
+    def __init__(self, paths: Paths, out: Path):
+        self.paths, self.out = paths, out
+        self.problems: list[Problem] = []
+        self.rebuilds = 0
+        self._built: dict | None = None
+        self._pending: dict | None = None
+        self._pending_since = 0.0
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """Return (modification time, size) of every watched file: content, templates, assets."""
+        state = {}
+        for folder in (self.paths.content, self.paths.templates, self.paths.assets):
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.name.startswith((".#", "~")) and not path.name.endswith("~"):
+                    stat = path.stat()
+                    state[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return state
+
+    def rebuild(self) -> None:
+        """Rebuild the whole preview; on failure keep the problems to show instead of pages."""
+        started = time.perf_counter()
+        self.rebuilds += 1
+        try:
+            site = load_site(self.paths.content, preview=True)
+            outputs = render_site(site, self.paths.templates)
+            findings, statuses = check_site(site, self.paths.content)
+            outputs.append(Output("_status.html", render_status(site, findings, statuses,
+                                                                self.paths.templates)))
+            written = sync_site(outputs, {"assets": self.paths.assets,
+                                          IMAGES_DIR: self.paths.content / IMAGES_DIR}, self.out)
+        except BuildFailed as failure:
+            self.problems = failure.problems
+            print(failure.report().replace("site/ was left as it was", "the browser shows them"), flush=True)
+            return
+        except Exception as error:  # a template slip must not stop the preview
+            self.problems = [Problem(str(self.paths.templates), 1, type(error).__name__, str(error),
+                                     "see the terminal for details")]
+            traceback.print_exc()
+            return
+        self.problems = []
+        print(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files changed).", flush=True)
+
+    def poll(self) -> bool:
+        """Rebuild once the watched files changed and then stayed still; return True if it did."""
+        now, state = time.monotonic(), self.snapshot()
+        if state == self._built:
+            self._pending = None
+            return False
+        if state != self._pending:
+            self._pending, self._pending_since = state, now
+            return False
+        if now - self._pending_since < QUIET_SECONDS:
+            return False
+        self._built, self._pending = state, None
+        self.rebuild()
+        return True
+
+    def start(self) -> None:
+        """Build for the first time."""
+        self._built = self.snapshot()
+        self.rebuild()
+
+    def app(self, environ, start_response):
+        """Serve the preview folder, or the problems page when the last build failed."""
+        path = environ.get("PATH_INFO") or "/"
+        if path.endswith("/"):
+            path += "index.html"
+        if self.problems and path.endswith(".html") and not path.endswith("_status.html"):
+            return _respond(start_response, "200 OK", "text/html; charset=utf-8",
+                            problems_page(self.problems).encode("utf-8"))
+        target = (self.out / path.lstrip("/")).resolve()
+        if self.out.resolve() not in target.parents or not target.is_file():
+            missing = self.out / "404.html"
+            body = missing.read_bytes() if missing.is_file() else b"<html><head></head>Not found</html>"
+            return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        return _respond(start_response, "200 OK", kind, target.read_bytes())
+
+
+def _respond(start_response, status: str, kind: str, body: bytes):
+    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
+                            ("Cache-Control", "no-store")])
+    return [body]
+
+
+def problems_page(problems: list[Problem]) -> str:
+    """Return the page the browser shows while the content has problems."""
+    items = "\n".join(
+        f"<li><code>{html.escape(p.path)}:{p.line}</code> <strong>{html.escape(p.field)}</strong>: "
+        f"{html.escape(p.message)}" + (f" <em>({html.escape(p.expected)})</em>" if p.expected else "") + "</li>"
+        for p in problems)
+    return f"""<!DOCTYPE html>
+<html lang="zh-Hans"><head><meta charset="utf-8"><title>内容有误 · Problems in the content</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;line-height:1.6}}
+h1{{color:#b3261e}}li{{margin:.5rem 0}}code{{background:#f3eeee;padding:0 .25rem}}</style></head>
+<body><h1>内容有误，预览暂停 · The preview stopped: the content has problems</h1>
+<p>改正后保存，页面会自动恢复。Fix them and save: this page comes back by itself.</p>
+<ol class="problems">
+{items}
+</ol></body></html>
+"""
+
+
+class _PreviewWatcher(Watcher):
+    """livereload's watcher, asked by its own poll loop; the preview decides what changed."""
+
+    def __init__(self, preview: Preview):
+        super().__init__()
+        self.preview = preview
+
+    def examine(self):
+        if self._changes:  # livereload's own start-up message
+            return self._changes.pop()
+        if self.preview.poll():
+            return "*", None
+        return None, None
+
+
+def serve(paths: Paths, port: int, out: Path | None = None) -> int:
+    """Serve a live preview on 127.0.0.1:port until interrupted; return the exit code."""
+    folder = out or Path(tempfile.mkdtemp(prefix="booklet-preview-"))
+    preview = Preview(paths, folder)
+    preview.start()
+    # livereload drops changes seen within 3 s of the last reload; our watcher already
+    # merges a burst of saves into one rebuild, so every rebuild must reach the browser.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    watcher = _PreviewWatcher(preview)
+    for folder in (paths.content, paths.templates, paths.assets):
+        watcher.watch(str(folder))  # listed for livereload's log; the preview does the comparing
+    server = Server(app=preview.app, watcher=watcher)
+    # livereload logs through its own handler; without this every line would print twice.
+    for name in ("livereload", "tornado"):
+        logging.getLogger(name).propagate = False
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    IOLoop.current().add_callback(
+        lambda: PeriodicCallback(LiveReloadHandler.poll_tasks, POLL_SECONDS * 1000).start())
+    print(f"Preview on http://127.0.0.1:{port}/ (drafts included; translation status at "
+          f"http://127.0.0.1:{port}/_status.html). Press Ctrl+C to stop.", flush=True)
+    try:
+        server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
+    finally:
+        if out is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
