@@ -12,6 +12,7 @@ from .figures import format_figure
 from .markup import block_lines
 from .model import Site
 from .review import MISSING, STALE, UNREVIEWED, Status
+from .scaffold import TODO
 
 ERROR, WARNING, NOTE = "error", "warning", "note"
 
@@ -221,6 +222,18 @@ def check_glossary(site: Site) -> list[Finding]:
     return findings
 
 
+def check_placeholders(version: Version) -> list[Finding]:
+    """Return a finding for each field or line that still holds the TODO mark of `build.py new`."""
+    findings = [Finding(version.path, version.line_of(key), WARNING, f"{key}: text still to write",
+                        f"replace the {TODO} mark with the text")
+                for key in ("title", "lead", "summary") if TODO in getattr(version, key)]
+    for number, line in enumerate(version.body.split("\n"), start=version.body_line):
+        if TODO in line:
+            findings.append(Finding(version.path, number, WARNING, "text still to write",
+                                    f"replace the {TODO} mark with the text"))
+    return findings
+
+
 def editor_notes(site: Site) -> list[Finding]:
     """Return the notes editors left in the content, so they are not forgotten."""
     return [Finding(v.path, v.line_of("editor_note"), NOTE, v.editor_note)
@@ -236,7 +249,7 @@ def run_checks(site: Site, statuses: list[Status]) -> list[Finding]:
     for case in site.cases:
         findings += check_typography(case.versions[source])
         for version in case.versions.values():
-            findings += check_images(version)
+            findings += check_images(version) + check_placeholders(version)
     if source in site.foreword:
         findings += check_typography(site.foreword[source])
     return sorted(set(findings + editor_notes(site)))
