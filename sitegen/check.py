@@ -271,10 +271,11 @@ def format_findings(findings: list[Finding], as_json: bool) -> str:
 
 def format_status(statuses: list[Status], last_changes: dict[str, str]) -> str:
     """Return the translation status as a table: case, language, state, last change, file."""
-    rows = [("case", "language", "state", "last change", "file")]
+    rows = [("case", "language", "state", "last change", "file", "page")]
     for status in statuses:
         changed = last_changes.get(status.path or "", "")
         detail = f"{status.state} ({len(status.changes)} changes)" if status.changes else status.state
-        rows.append((status.slug, status.lang, detail, changed, status.path or "—"))
+        page = f"{status.lang}/cases/{status.slug}.html" if status.path else "—"
+        rows.append((status.slug, status.lang, detail, changed, status.path or "—", page))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
