@@ -16,6 +16,7 @@ Build the bilingual web booklet from Markdown and YAML.
 
 commands:
   build    check content/ and write the whole site to site/ (the default)
+  pdf      build the site with the booklet as PDF handouts in site/downloads/
   serve    preview the site while you edit: saving a file reloads the browser
   check    check the content without writing anything, with editorial checks
   review   mark a translation as reviewed against its source as it is now
@@ -46,6 +47,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         command.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
                              help="folder to write the site to; replaced whole (default: site/)")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+
+    pdf = commands.add_parser(
+        "pdf", help="build the site and the PDF handouts (one per language, one bilingual)",
+        description="Build the site, then print the booklet to PDF with WeasyPrint: one PDF per "
+                    "language and a bilingual one, in site/downloads/, linked from the site with "
+                    "their sizes. Needs a Chinese font (Noto CJK, PingFang, YaHei…).")
+    add_content(pdf)
+    pdf.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
+                     help="folder to write the site to; replaced whole (default: site/)")
+    pdf.add_argument("--paper", choices=("a4", "a5"), default="a4", help="paper size (default: a4)")
+    pdf.add_argument("-q", "--quiet", action="store_true", help="print problems only")
 
     serve = commands.add_parser(
         "serve", help="preview the site, rebuilding and reloading the browser on every save",
@@ -94,7 +106,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def run_build(args) -> int:
     started = time.perf_counter()
     try:
-        site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out))
+        site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out),
+                                      getattr(args, "paper", None))
     except BuildFailed as failure:
         print(failure.report(), file=sys.stderr)
         return 1
@@ -142,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="%(message)s")
-    return {"build": run_build, "check": run_check, "review": run_review, "serve": run_serve,
+    return {"build": run_build, "pdf": run_build, "check": run_check, "review": run_review, "serve": run_serve,
             "new": run_new}[args.command](args)
 
 

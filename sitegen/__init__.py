@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .errors import BuildFailed, Problem
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot
 from .model import Site, build_site
 from .render import Output, render_site
-from .write import check_output_folder, write_site
+from .write import check_output_folder, sync_site, write_site
 
 log = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parent.parent
@@ -96,12 +97,25 @@ def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool
     return written
 
 
-def build(paths: Paths = Paths()) -> tuple[Site, list[Output]]:
-    """Load, render and write the site; nothing is replaced unless everything succeeded."""
+def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, list[Output]]:
+    """Load, render and write the site, with the PDF handouts when a paper size is given.
+
+    Nothing is replaced unless everything succeeded.
+    """
     problems = check_output_folder(paths.out, [paths.content, paths.templates, paths.assets])
     if problems:
         raise BuildFailed(problems)
     site = load_site(paths.content)
+    folders = {"assets": paths.assets, IMAGES_DIR: paths.content / IMAGES_DIR}
     outputs = render_site(site, paths.templates)
-    write_site(outputs, {"assets": paths.assets, IMAGES_DIR: paths.content / IMAGES_DIR}, paths.out)
+    files: dict[str, bytes] = {}
+    if pdf_paper:
+        from .pdf import render_pdfs
+        with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
+            sync_site(outputs, folders, Path(staged))
+            pdfs = render_pdfs(site, Path(staged), pdf_paper)
+        files = {path: data for path, data in pdfs.values()}
+        downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
+        outputs = render_site(site, paths.templates, downloads)
+    write_site(outputs, folders, paths.out, files)
     return site, outputs

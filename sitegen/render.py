@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
+from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
 from .markup import render_markdown
 from .model import Case, Site
@@ -85,7 +86,21 @@ def plan_pages(site: Site) -> list[Page]:
         if config.glossary:
             pages.append(Page(f"{lang}/glossary.html", lang, ("glossary", ""), "glossary.html",
                               ui["glossary"], ui["glossary_intro"], {}))
+        pages.append(Page(booklet_path(lang), lang, ("booklet", ""), "booklet.html",
+                          ui["booklet"], config.subtitle[lang],
+                          {"editions": [(case, [lang]) for case in cases], "languages": [lang]}))
+    source = config.source_language
+    pages.append(Page(booklet_path(None), source, ("booklet-bilingual", ""), "booklet.html",
+                      " / ".join(config.ui[c]["booklet_bilingual"] for c in config.codes),
+                      config.subtitle[source],
+                      {"editions": [(case, sorted(case.versions, key=lambda c: c != source))
+                                    for case in site.cases], "languages": list(config.codes)}))
     return pages
+
+
+def booklet_path(lang: str | None) -> str:
+    """Return where the printable booklet of a language (None: the bilingual one) goes."""
+    return f"{lang}/booklet.html" if lang else "booklet.html"
 
 
 def _count(ui: dict, n: int) -> str:
@@ -102,7 +117,7 @@ def build_environment(templates: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(url=_url, case_path=case_path, term_path=term_path)
+    env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path)
     env.filters["count"] = _count
     return env
 
@@ -111,11 +126,13 @@ _CASE_HREF = re.compile(r'href="case:([^"#]*)(#[^"]*)?"')
 _IMAGE_SRC = re.compile(r'src="(images/[^"]*)"')
 
 
-def body_html(site: Site, case_or_foreword, lang: str, page_path: str) -> Markup:
+def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_booklet: bool = False) -> Markup:
     """Return a version's body as HTML for the page at `page_path`.
 
     A translation's headings take the source's anchors; case:SLUG links and images/
-    sources become links relative to the page.
+    sources become links relative to the page. In the booklet, where every case shares
+    one page, ids are prefixed, case links stay in the page and Chinese lines keep
+    their last characters together.
     """
     versions = case_or_foreword.versions if isinstance(case_or_foreword, Case) else case_or_foreword
     source = versions[site.config.source_language]
@@ -125,14 +142,25 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str) -> Markup
 
     def case_link(match: re.Match) -> str:
         slug, anchor = match.group(1), match.group(2) or ""
+        if in_booklet:
+            return f'href="#{booklet_anchor(slug, lang)}{"-" + anchor[1:] if anchor else ""}"' 
         # An untranslated target opens in the original language rather than not at all.
         target_lang = lang if lang in languages.get(slug, {lang: None}) else site.config.source_language
         return f'href="{relative_url(page_path, case_path(target_lang, slug))}{anchor}"'
 
-    html = _CASE_HREF.sub(case_link, rendered.html)
+    html = rendered.html
+    if in_booklet:  # ids first: the case links below already point into the booklet
+        slug = case_or_foreword.slug if isinstance(case_or_foreword, Case) else "foreword"
+        html = keep_tails(shift_headings(prefix_ids(html, booklet_anchor(slug, lang) + "-")))
+    html = _CASE_HREF.sub(case_link, html)
     html = _IMAGE_SRC.sub(lambda m: f'src="{relative_url(page_path, m.group(1))}"', html)
     # Markdown is the office's own trusted input: the one place it is marked safe.
     return Markup(html)
+
+
+def booklet_anchor(slug: str, lang: str) -> str:
+    """Return the id of a case's section in the booklet page."""
+    return f"{slug}-{lang}"
 
 
 def headings(site: Site, case: Case, lang: str):
@@ -143,15 +171,19 @@ def headings(site: Site, case: Case, lang: str):
     return render_markdown(case.versions[lang].body, given).headings
 
 
-def render_site(site: Site, templates: Path) -> list[Output]:
-    """Return every file of the site, HTML and XML, in a stable order."""
+def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None) -> list[Output]:
+    """Return every file of the site, HTML and XML, in a stable order.
+
+    `downloads` are the PDFs to link, by edition (a language code, or 'bilingual'): (path, size).
+    """
     env = build_environment(templates)
     config, pages = site.config, plan_pages(site)
     by_key: dict[tuple, dict[str, Page]] = {}
     for page in pages:
         by_key.setdefault(page.key, {})[page.lang] = page
     shared = {"site": site, "config": config, "body_html": body_html, "headings": headings,
-              "format_figure": format_figure}
+              "format_figure": format_figure, "qr_svg": qr_svg, "booklet_anchor": booklet_anchor,
+              "downloads": downloads or {}, "format_size": format_size}
     outputs = []
     for page in pages:
         translations = by_key[page.key]

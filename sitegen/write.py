@@ -36,9 +36,10 @@ def find_collisions(outputs: list[Output]) -> list[Problem]:
             for path, n in sorted(seen.items()) if n > 1]
 
 
-def write_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> None:
-    """Write every output and copy `folders` (name in site → source folder) to a new folder,
-    then replace `out` with it."""
+def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
+               files: dict[str, bytes] | None = None) -> None:
+    """Write every output, the binary `files` and the `folders` (name in site → source folder)
+    to a new folder, then replace `out` with it."""
     problems = find_collisions(outputs)
     if problems:
         raise BuildFailed(problems)
@@ -52,6 +53,10 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> No
             target = staging / output.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(output.text, encoding="utf-8", newline="\n")
+        for relative, data in sorted((files or {}).items()):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         (staging / MARKER).write_text("Built by build.py; replaced whole on every build.\n",
                                       encoding="utf-8")
         _swap(staging, out)

@@ -1,0 +1,41 @@
+"""Pieces of the printable booklet: QR codes to the online pages, and Chinese lines kept together."""
+from __future__ import annotations
+
+import re
+
+import segno
+from markupsafe import Markup
+
+# The last few characters of a Chinese paragraph, so that no line ends up holding one alone.
+_TAIL = re.compile(r"([\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’…—%0-9A-Za-z]{2,4})(</p>)")
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """Return an inline SVG QR code for `url`, scalable by CSS, with `label` as its text alternative."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr-code", lineclass=None,
+                          title=label)
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+def keep_tails(html: str) -> str:
+    """Return HTML whose paragraphs end with their last characters bound together (no one-character widow)."""
+    return _TAIL.sub(r'<span class="keep">\1</span>\2', html)
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Return HTML with every id and in-page link prefixed, so that many bodies can share one page."""
+    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', html)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', html)
+
+
+def format_size(size: int) -> str:
+    """Return a file size for a download link: 1.2 MB, 850 KB."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def shift_headings(html: str) -> str:
+    """Return HTML with every heading one level lower: in the booklet a case title is the h2."""
+    return re.sub(r"<(/?)h([1-5])\b", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)

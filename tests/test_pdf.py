@@ -1,0 +1,174 @@
+"""`build.py pdf`: real PDFs with Chinese fonts embedded, page numbers, outline and working QR codes."""
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import sitegen
+from sitegen.figures import format_figure
+from conftest import PROJECT, build_to, need
+
+TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm", "zbarimg")
+
+
+@pytest.fixture(scope="module")
+def tools():
+    for tool in TOOLS:
+        need(tool, shutil.which(tool) is not None,
+             "install poppler-utils and zbar-tools (Debian) to read the PDFs")
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        need("weasyprint", False, "pip install -r requirements.txt")
+    from sitegen.pdf import pick_cjk_font, read_font_families
+    need("a Chinese font", pick_cjk_font(read_font_families()) is not None, "install fonts-noto-cjk")
+
+
+@pytest.fixture(scope="module")
+def handouts(tools, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf") / "site"
+    site, _ = sitegen.build(sitegen.Paths(content=PROJECT / "content", out=out), pdf_paper="a4")
+    return site, out
+
+
+def run(*command) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def letters(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_one_pdf_per_language_and_a_bilingual_one(handouts):
+    _, out = handouts
+    assert sorted(p.name for p in (out / "downloads").iterdir()) == [
+        "booklet-bilingual.pdf", "booklet-en.pdf", "booklet-zh.pdf"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_titles_and_key_figures_appear_in_order(handouts, lang):
+    site, out = handouts
+    text = letters(run("pdftotext", str(out / f"downloads/booklet-{lang}.pdf"), "-"))
+    position = text.index(letters(site.config.title[lang]))
+    toc_end = text.index(letters(site.cases[-1].versions[lang].title)) + 1  # past the contents
+    position = toc_end
+    for case in site.cases:
+        found = text.find(letters(case.versions[lang].title), position)
+        assert found > 0, case.slug
+        position = found
+        for figure in case.figures:
+            shown = letters(format_figure(figure, site.config.ui[lang]))
+            assert text.find(shown, position) > 0, (case.slug, shown)
+
+
+def test_bilingual_edition_alternates_chinese_and_english(handouts):
+    site, out = handouts
+    text = letters(run("pdftotext", str(out / "downloads/booklet-bilingual.pdf"), "-"))
+    titles = [letters(c.versions[lang].title) for c in site.cases for lang in ("zh", "en")]
+    positions = [text.rfind(title) for title in titles]  # the last is the case page, not the contents
+    assert positions == sorted(positions) and -1 not in positions
+
+
+@pytest.mark.parametrize("edition", ["zh", "en", "bilingual"])
+def test_fonts_are_embedded_and_metadata_set(handouts, edition):
+    site, out = handouts
+    pdf = str(out / f"downloads/booklet-{edition}.pdf")
+    rows = run("pdffonts", pdf).splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), rows  # the 'emb' column
+    assert any("CJK" in row or "Han" in row or "YaHei" in row or "PingFang" in row for row in rows)
+    info = run("pdfinfo", pdf)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    cases = len(site.cases) * (2 if edition == "bilingual" else 1)
+    assert cases + 4 <= pages <= 4 * cases + 10
+    assert "A4" in info
+    assert site.config.title[site.config.source_language if edition != "en" else "en"] in info
+
+
+def outline(pdf: Path):
+    from pypdf import PdfReader
+    reader = PdfReader(str(pdf))
+
+    def walk(items, level=1):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, level + 1)
+            else:
+                yield level, item.title, reader.get_destination_page_number(item)
+    return list(walk(reader.outline))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_outline_follows_cases_and_sections(handouts, lang):
+    site, out = handouts
+    entries = outline(out / f"downloads/booklet-{lang}.pdf")
+    top = [title for level, title, page in entries if level == 1]
+    cases = [c.versions[lang].title for c in site.cases]
+    assert [t for t in top if t in cases] == cases
+    ui = site.config.ui[lang]
+    assert top[0] == ui["foreword"] and ui["glossary"] in top
+    sections = [title for level, title, page in entries if level == 2]
+    assert sitegen.render.headings(site, site.cases[0], lang)[0].text in sections
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_qr_codes_lead_to_the_online_case_pages(handouts, lang, tmp_path):
+    site, out = handouts
+    pdf = out / f"downloads/booklet-{lang}.pdf"
+    starts = {title: page for level, title, page in outline(pdf) if level == 1}
+    for case in site.cases:
+        page = starts[case.versions[lang].title] + 1
+        run("pdftoppm", "-r", "150", "-png", "-f", str(page), "-l", str(page), str(pdf), str(tmp_path / "p"))
+        image = next(tmp_path.glob("p*.png"))
+        decoded = run("zbarimg", "--quiet", "--raw", str(image)).split()
+        image.unlink()
+        assert decoded == [f"{site.config.base_url}{lang}/cases/{case.slug}.html"], case.slug
+
+
+def test_a_rendered_case_page_is_not_blank(handouts, tmp_path):
+    from PIL import Image
+    site, out = handouts
+    pdf = out / "downloads/booklet-zh.pdf"
+    page = dict((t, p) for lvl, t, p in outline(pdf))[site.cases[0].versions["zh"].title] + 1
+    run("pdftoppm", "-r", "50", "-gray", "-png", "-f", str(page), "-l", str(page), str(pdf), str(tmp_path / "p"))
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    dark = sum(image.histogram()[:128])
+    assert dark / (image.width * image.height) > 0.01
+
+
+def test_the_site_links_the_pdfs_with_their_sizes(handouts):
+    _, out = handouts
+    home = (out / "zh/index.html").read_text(encoding="utf-8")
+    size = (out / "downloads/booklet-zh.pdf").stat().st_size
+    assert 'href="../downloads/booklet-zh.pdf"' in home
+    assert f"({size / 1024:.0f} KB)" in home or f"({size / 1024 / 1024:.1f} MB)" in home
+    assert 'href="../downloads/booklet-bilingual.pdf"' in (out / "en/index.html").read_text(encoding="utf-8")
+
+
+def test_a5_on_request(tools, fixture_site, tmp_path):
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "pdf", "--paper", "a5", "--content",
+                             str(fixture_site()), "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    info = run("pdfinfo", str(out / "downloads/booklet-zh-a5.pdf"))
+    assert "419.528 x 595.276 pts" in info  # A5: 148 × 210 mm
+
+
+def test_no_chinese_font_stops_with_the_package_to_install(fixture_site, tmp_path, monkeypatch):
+    from sitegen import pdf
+    monkeypatch.setattr(pdf, "read_font_families", lambda language="zh": set())
+    with pytest.raises(sitegen.errors.BuildFailed) as failure:
+        sitegen.build(sitegen.Paths(content=fixture_site(), out=tmp_path / "out"), pdf_paper="a4")
+    message = str(failure.value.problems[0])
+    assert message.startswith("pdf:1: font: no Chinese font is installed")
+    assert "apt-get install fonts-noto-cjk" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_font_choice():
+    from sitegen.pdf import pick_cjk_font
+    assert pick_cjk_font({"DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC"}) == "Noto Sans CJK SC"
+    assert pick_cjk_font({"Microsoft YaHei", "Arial"}) == "Microsoft YaHei"
+    assert pick_cjk_font({"DejaVu Sans"}) is None
