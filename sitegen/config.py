@@ -39,6 +39,7 @@ class Term:
     name: dict[str, str]
     description: dict[str, str]
     full_name: dict[str, str]  # official name where it differs from the short one
+    map: tuple[float, float] | None = None  # position on the schematic map, 0–100
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Config:
     themes: tuple[Term, ...]
     glossary: tuple[GlossaryEntry, ...]
     ui: dict[str, dict]
+    date: object = None  # the edition's date, for feeds
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -110,6 +112,12 @@ def _url(value: object) -> str | None:
     return None
 
 
+def _point(value: object) -> str | None:
+    ok = isinstance(value, list) and len(value) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)
+    return None if ok else f"expected [x, y] with numbers from 0 to 100, got {s.type_name(value)}"
+
+
 def _languages(value: object) -> str | None:
     if not isinstance(value, list) or not value:
         return f"expected a list of languages, got {s.type_name(value)}"
@@ -133,6 +141,7 @@ def _site_fields(codes: list[str]) -> list[s.Field]:
                 "e.g. 'https://example.org/showcase/'"),
         s.Field("source_language", s.text, True, "the code of the language cases are written in first"),
         s.Field("languages", _languages, True, "a list of languages, each with code, html_lang and name"),
+        s.Field("date", s.date, False, "the date of this edition, YYYY-MM-DD (used by the news feeds)"),
     ]
 
 
@@ -143,6 +152,7 @@ def _term_fields(codes: list[str]) -> list[s.Field]:
         s.Field("name", _localized(codes), True, each),
         s.Field("full_name", _localized(codes), False, each),
         s.Field("description", _localized(codes), True, each),
+        s.Field("map", _point, False, "a position on the schematic map: [x, y], each from 0 to 100"),
     ]
 
 
@@ -201,7 +211,7 @@ def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], 
                             "one '- slug: …' entry per item, each with name and description")]
     return parse_entries(data, path, _term_fields(codes), lambda item: Term(
         item["slug"], dict(item["name"]), dict(item["description"]),
-        dict(item.get("full_name") or item["name"])))
+        dict(item.get("full_name") or item["name"]), tuple(item["map"]) if item.get("map") else None))
 
 
 def parse_glossary(data: object, path: str, targets: list[str]) -> tuple[list[GlossaryEntry], list[Problem]]:
@@ -274,4 +284,5 @@ def parse_config(texts: dict[str, str]) -> tuple[Config | None, list[Problem]]:
         return None, problems
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return Config(dict(site["title"]), dict(site["subtitle"]), dict(site["credits"]), base_url,
-                  source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui), []
+                  source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui,
+                  site.get("date")), []

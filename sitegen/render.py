@@ -86,6 +86,10 @@ def plan_pages(site: Site) -> list[Page]:
         if config.glossary:
             pages.append(Page(f"{lang}/glossary.html", lang, ("glossary", ""), "glossary.html",
                               ui["glossary"], ui["glossary_intro"], {}))
+        if any(case.figures for case in cases):
+            pages.append(Page(f"{lang}/figures.html", lang, ("figures", ""), "figures.html",
+                              ui["figures_title"], ui["figures_intro"],
+                              {"groups": compare_figures(cases, ui)}))
         pages.append(Page(booklet_path(lang), lang, ("booklet", ""), "booklet.html",
                           ui["booklet"], config.subtitle[lang],
                           {"editions": [(case, [lang]) for case in cases], "languages": [lang]}))
@@ -96,6 +100,27 @@ def plan_pages(site: Site) -> list[Page]:
                       {"editions": [(case, sorted(case.versions, key=lambda c: c != source))
                                     for case in site.cases], "languages": list(config.codes)}))
     return pages
+
+
+def compare_figures(cases: list[Case], ui: dict) -> list[tuple[str, list[tuple[Case, object, float]]]]:
+    """Return the key figures grouped by kind (people, money…), each with its bar length in percent."""
+    groups: dict[str, list] = {}
+    for case in cases:
+        for figure in case.figures:
+            groups.setdefault(ui["units"][figure.unit].get("group", "count"), []).append((case, figure))
+    result = []
+    for key in ui["figure_groups"]:
+        rows = groups.get(key, [])
+        if not rows:
+            continue
+        top = max(_magnitude(f.value) for _, f in rows) or 1
+        result.append((key, [(case, figure, round(100 * _magnitude(figure.value) / top, 1))
+                             for case, figure in sorted(rows, key=lambda r: -_magnitude(r[1].value))]))
+    return result
+
+
+def _magnitude(value) -> float:
+    return float(max(value) if isinstance(value, tuple) else value)
 
 
 def booklet_path(lang: str | None) -> str:

@@ -37,8 +37,9 @@ def test_the_first_edition_has_five_cases_in_both_languages(real):
 def test_every_planned_page_exists(real):
     site, out = real
     planned = {page.path for page in plan_pages(site)}
-    # per language: home, 5 cases, areas index + 6, themes index + 7, glossary, booklet; and the bilingual booklet
-    assert len(planned) == 2 * (1 + 5 + 1 + 6 + 1 + 7 + 1 + 1) + 1
+    # per language: home, 5 cases, areas index + 6, themes index + 7, glossary, figures, booklet;
+    # and the bilingual booklet
+    assert len(planned) == 2 * (1 + 5 + 1 + 6 + 1 + 7 + 1 + 1 + 1) + 1
     assert planned | {"index.html", "404.html"} == {p.relative_to(out).as_posix() for p in html_files(out)}
 
 
