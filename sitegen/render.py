@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
+from .reading import explain_terms, split_blocks
 from .markup import render_markdown
 from .model import Case, Site
 
@@ -51,6 +52,11 @@ def case_path(lang: str, slug: str) -> str:
     return f"{lang}/cases/{slug}.html"
 
 
+def parallel_path(lang: str, slug: str) -> str:
+    """Return the side-by-side page of a case: the source beside its `lang` translation."""
+    return f"{lang}/parallel/{slug}.html"
+
+
 def term_path(lang: str, kind: str, slug: str | None = None) -> str:
     return f"{lang}/{kind}/{slug or 'index'}.html"
 
@@ -71,6 +77,10 @@ def plan_pages(site: Site) -> list[Page]:
                               {"case": case, "version": version,
                                "previous": cases[index - 1] if index > 0 else None,
                                "next": cases[index + 1] if index + 1 < len(cases) else None}))
+            if lang != config.source_language:
+                pages.append(Page(parallel_path(lang, case.slug), lang, ("parallel", f"{lang}/{case.slug}"),
+                                  "parallel.html", f"{version.title} ({ui['parallel']})", version.summary,
+                                  {"case": case, "version": version}))
         for kind in ("areas", "themes"):
             grouped = site.cases_by(kind, lang)
             terms = getattr(config, kind)
@@ -142,7 +152,8 @@ def build_environment(templates: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path)
+    env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path,
+                       parallel_path=parallel_path)
     env.filters["count"] = _count
     return env
 
@@ -183,6 +194,25 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
     return Markup(html)
 
 
+def case_body(site: Site, case: Case, lang: str, page_path: str) -> tuple[Markup, list]:
+    """Return a case page's body, with glossary terms explained at first use in a translation,
+    and the glossary entries it explains."""
+    html = body_html(site, case, lang, page_path)
+    if lang == site.config.source_language or not site.config.glossary:
+        return html, []
+    explained, used = explain_terms(str(html), site.config.glossary, lang)
+    return Markup(explained), used
+
+
+def parallel_rows(site: Site, case: Case, lang: str, page_path: str) -> list[tuple[Markup, Markup]]:
+    """Return the case's blocks side by side: (source block, translation block), in order."""
+    source = site.config.source_language
+    # The anchors stay on the translation's side only: one id per section on the page.
+    left = split_blocks(re.sub(r' id="[^"]*"', "", str(body_html(site, case, source, page_path))))
+    right = split_blocks(str(body_html(site, case, lang, page_path)))
+    return [(Markup(a), Markup(b)) for a, b in zip(left, right)]
+
+
 def booklet_anchor(slug: str, lang: str) -> str:
     """Return the id of a case's section in the booklet page."""
     return f"{slug}-{lang}"
@@ -208,7 +238,8 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
         by_key.setdefault(page.key, {})[page.lang] = page
     shared = {"site": site, "config": config, "body_html": body_html, "headings": headings,
               "format_figure": format_figure, "qr_svg": qr_svg, "booklet_anchor": booklet_anchor,
-              "downloads": downloads or {}, "format_size": format_size}
+              "downloads": downloads or {}, "format_size": format_size, "case_body": case_body,
+              "parallel_rows": parallel_rows}
     outputs = []
     for page in pages:
         translations = by_key[page.key]
@@ -222,6 +253,12 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
         outputs.append(Output(path, env.get_template(template).render({**root, "page": page})))
     outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
         {**shared, "pages": pages, "by_key": by_key})))
+    for lang in config.codes:
+        cases = site.cases_in(lang)
+        dates = [d for d in [config.date, *(c.date for c in cases)] if d]
+        outputs.append(Output(f"{lang}/feed.xml", env.get_template("feed.xml").render(
+            {**shared, "lang": lang, "language": config.language(lang), "cases": cases,
+             "updated": max(dates).isoformat() if dates else "1970-01-01"})))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"))
     return sorted(outputs, key=lambda o: o.path)
 

@@ -226,3 +226,26 @@ def test_case_links_and_images_become_relative(built):
     assert '<a href="full-pair.html#di-yi-jie-biao-ti">完整的一对</a>' in html
     assert '<img alt="北区地图" src="../../images/map.svg"' in html
     assert (built / "images/map.svg").is_file()
+
+
+def test_glossary_term_explained_at_first_use_in_english(built):
+    html = (built / "en/cases/full-pair.html").read_text(encoding="utf-8")
+    assert html.count('class="term"') == 0  # the fixture's English never says "homestay"
+
+
+def test_explain_terms_marks_only_the_first_use_in_running_text():
+    from sitegen.config import GlossaryEntry
+    from sitegen.reading import explain_terms
+    entry = GlossaryEntry("minsu", "民宿", "mínsù", {"en": "homestay"}, {"en": "A guesthouse."})
+    html = '<h2 id="h">Homestays</h2>\n<p>See <a href="x">homestays</a>. Homestays grow; homestay owners.</p>'
+    marked, used = explain_terms(html, (entry,), "en")
+    assert used == [entry]
+    assert marked.count('class="term"') == 1
+    assert '<a class="term" href="#gloss-minsu" aria-describedby="tip-minsu">Homestays</a>' in marked
+    assert '<h2 id="h">Homestays</h2>' in marked and '<a href="x">homestays</a>' in marked
+
+
+def test_parallel_blocks_pair_up():
+    from sitegen.reading import split_blocks
+    assert split_blocks('<p>a</p>\n<ul>\n<li>b</li>\n</ul>\n<hr>\n<h2 id="x">c</h2>') == [
+        "<p>a</p>", "<ul>\n<li>b</li>\n</ul>", "<hr>", '<h2 id="x">c</h2>']

@@ -38,8 +38,8 @@ def test_every_planned_page_exists(real):
     site, out = real
     planned = {page.path for page in plan_pages(site)}
     # per language: home, 5 cases, areas index + 6, themes index + 7, glossary, figures, booklet;
-    # and the bilingual booklet
-    assert len(planned) == 2 * (1 + 5 + 1 + 6 + 1 + 7 + 1 + 1 + 1) + 1
+    # the English side-by-side pages of the 5 cases; and the bilingual booklet
+    assert len(planned) == 2 * (1 + 5 + 1 + 6 + 1 + 7 + 1 + 1 + 1) + 5 + 1
     assert planned | {"index.html", "404.html"} == {p.relative_to(out).as_posix() for p in html_files(out)}
 
 
@@ -100,7 +100,8 @@ def test_sitemap_lists_every_language_page_with_alternates(real):
     pages = plan_pages(site)
     assert len(locs) == len(pages)
     translated = [p for p in pages if sum(q.key == p.key for q in pages) > 1]
-    assert sitemap.count('hreflang="zh-Hans"') == sitemap.count('hreflang="en"') == len(translated) == len(locs) - 1
+    assert sitemap.count('hreflang="zh-Hans"') == sitemap.count('hreflang="en"') == len(translated)
+    assert len(translated) == len(locs) - 1 - len(site.cases)  # the bilingual booklet, the side-by-side pages
 
 
 def test_no_request_leaves_the_site(real):
@@ -195,3 +196,30 @@ def read_page_text(text):
     facts = PageFacts()
     facts.feed(text)
     return facts
+
+
+def test_english_cases_explain_glossary_terms_once(real):
+    site, out = real
+    html = (out / "en/cases/dinghai-three-cultivations.html").read_text(encoding="utf-8")
+    assert html.count('aria-describedby="tip-san-peiyang"') == 1
+    assert 'id="gloss-san-peiyang"' in html
+    assert 'class="term"' not in (out / "zh/cases/dinghai-three-cultivations.html").read_text(encoding="utf-8")
+
+
+def test_parallel_view_pairs_every_block(real):
+    site, out = real
+    html = (out / "en/parallel/putuo-e-alliance.html").read_text(encoding="utf-8")
+    rows = html.count('class="parallel-row"')
+    blocks = len(site.cases[1].versions["zh"].body.strip().split("\n\n"))
+    assert rows == blocks + 2  # title and lead first
+    assert "党建e联盟" in html and "Party Building e-Alliance" in html
+
+
+def test_atom_feed_per_language(real):
+    import xml.etree.ElementTree as ET
+    site, out = real
+    for lang in site.config.codes:
+        feed = ET.parse(out / f"{lang}/feed.xml").getroot()
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
+        assert titles == [c.versions[lang].title for c in site.cases]

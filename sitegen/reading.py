@@ -1,0 +1,94 @@
+"""Reading aids in the rendered HTML: glossary terms explained at first use, blocks for the parallel view."""
+from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
+
+from .config import GlossaryEntry
+
+_TAG = re.compile(r"(<[^>]+>)")
+_SKIP = re.compile(r"^<(/?)(a|h[1-6]|code|pre|button|span class=\"gloss)\b")
+
+
+def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
+    """Return how a term is found in text: its translation without quotes or a parenthesis, plurals too."""
+    words = re.sub(r"\s*\(.*?\)", "", entry.translation.get(lang, "")).strip().strip("“”\"'")
+    if not words:
+        return None
+    return re.compile(rf"(?<![\w-])({re.escape(words)}(?:e?s)?)(?![\w-])", re.IGNORECASE)
+
+
+def explain_terms(html: str, glossary: tuple[GlossaryEntry, ...], lang: str) -> tuple[str, list[GlossaryEntry]]:
+    """Return `html` with the first use of each glossary term marked and explained, and the terms used.
+
+    Only running text counts: not headings, links or code.
+    """
+    patterns = [(entry, term_pattern(entry, lang)) for entry in glossary]
+    patterns = [(e, p) for e, p in patterns if p is not None]
+    used: list[GlossaryEntry] = []
+    parts, depth = _TAG.split(html), 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            skip = _SKIP.match(part)
+            if skip:
+                depth += -1 if skip.group(1) else 1
+            continue
+        if depth or not part.strip():
+            continue
+        found = []  # (start, end, entry), looked for in the text as written, never in a tip
+        for entry, pattern in patterns:
+            match = None if entry in used else pattern.search(part)
+            if match and all(match.end() <= s or match.start() >= e for s, e, _ in found):
+                found.append((match.start(), match.end(), entry))
+                used.append(entry)
+        for start, end, entry in sorted(found, reverse=True):
+            part = part[:start] + _marked(entry, lang, part[start:end]) + part[end:]
+        parts[index] = part
+    return "".join(parts), used
+
+
+def _marked(entry: GlossaryEntry, lang: str, text: str) -> str:
+    tip = (f'<span lang="zh-Hans">{escape(entry.hanzi)}</span> <i>{escape(entry.pinyin)}</i>: '
+           f"{escape(entry.explanation.get(lang, ''))}")
+    return (f'<span class="gloss"><a class="term" href="#gloss-{entry.slug}" aria-describedby="tip-{entry.slug}">'
+            f'{text}</a><span class="tip" role="tooltip" id="tip-{entry.slug}">{tip}</span></span>')
+
+
+class _Blocks(HTMLParser):
+    """Cut HTML into its top-level elements."""
+
+    VOID = {"hr", "img", "br", "input", "meta", "link"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.depth, self.blocks, self.start = 0, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth == 0:
+            self.start = self.getpos()
+        if tag not in self.VOID:
+            self.depth += 1
+        elif self.depth == 0:
+            self.blocks.append((self.start, self.getpos(), True))
+
+    def handle_endtag(self, tag):
+        self.depth -= 1
+        if self.depth == 0:
+            self.blocks.append((self.start, self.getpos(), False))
+
+
+def split_blocks(html: str) -> list[str]:
+    """Return the top-level blocks of rendered Markdown, as HTML strings, in order."""
+    lines = html.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    parser = _Blocks()
+    parser.feed(html)
+    blocks = []
+    for (line1, col1), (line2, col2), void in parser.blocks:
+        start = offsets[line1 - 1] + col1
+        end_tag = html.find(">", offsets[line2 - 1] + col2) + 1
+        blocks.append(html[start:end_tag])
+    return blocks
