@@ -10,6 +10,7 @@ from .config import parse_config
 from .content import IMAGES_DIR, decode, list_images, read_sources
 from .check import Finding, from_problems, run_checks
 from .errors import BuildFailed, Problem
+from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot
 from .model import Site, build_site
 from .render import Output, render_site
@@ -117,5 +118,5 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, l
         files = {path: data for path, data in pdfs.values()}
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
         outputs = render_site(site, paths.templates, downloads)
-    write_site(outputs, folders, paths.out, files)
+    write_site(outputs, folders, paths.out, files, finish=index_site)
     return site, outputs

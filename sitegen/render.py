@@ -100,6 +100,8 @@ def plan_pages(site: Site) -> list[Page]:
             pages.append(Page(f"{lang}/figures.html", lang, ("figures", ""), "figures.html",
                               ui["figures_title"], ui["figures_intro"],
                               {"groups": compare_figures(cases, ui)}))
+        pages.append(Page(f"{lang}/search.html", lang, ("search", ""), "search.html",
+                          ui["search"], ui["search_intro"], {}))
         pages.append(Page(booklet_path(lang), lang, ("booklet", ""), "booklet.html",
                           ui["booklet"], config.subtitle[lang],
                           {"editions": [(case, [lang]) for case in cases], "languages": [lang]}))
@@ -247,7 +249,9 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
                    "translations": translations, "language": config.language(page.lang),
                    "x_default": _x_default(page, translations, config.source_language)}
         outputs.append(Output(page.path, env.get_template(page.template).render(context)))
-    root = {**shared, "ui": config.ui, "translations": {}, "x_default": None}
+    favicon_file = templates.parent / "assets" / "favicon.svg"
+    root = {**shared, "ui": config.ui, "translations": {}, "x_default": None,
+            "favicon": favicon_file.read_text(encoding="utf-8").strip() if favicon_file.is_file() else ""}
     for path, template in (("index.html", "root.html"), ("404.html", "404.html")):
         page = Page(path, ROOT_LANG, ("root", path), template, config.title[config.source_language], "")
         outputs.append(Output(path, env.get_template(template).render({**root, "page": page})))

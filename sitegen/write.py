@@ -37,9 +37,9 @@ def find_collisions(outputs: list[Output]) -> list[Problem]:
 
 
 def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
-               files: dict[str, bytes] | None = None) -> None:
+               files: dict[str, bytes] | None = None, finish=None) -> None:
     """Write every output, the binary `files` and the `folders` (name in site → source folder)
-    to a new folder, then replace `out` with it."""
+    to a new folder, let `finish(folder)` add to it (the search index), then replace `out` with it."""
     problems = find_collisions(outputs)
     if problems:
         raise BuildFailed(problems)
@@ -57,6 +57,8 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if finish:
+            finish(staging)
         (staging / MARKER).write_text("Built by build.py; replaced whole on every build.\n",
                                       encoding="utf-8")
         _swap(staging, out)

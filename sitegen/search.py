@@ -1,0 +1,26 @@
+"""Full-text search: Pagefind indexes the written site (its extended build segments Chinese)."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import BuildFailed, Problem
+
+log = logging.getLogger(__name__)
+BUNDLE = "pagefind"  # the folder Pagefind writes in the site: index, search script, UI
+
+
+def index_site(folder: Path) -> None:
+    """Write the search index of the site in `folder` into folder/pagefind/."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", BUNDLE, "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
+                                   "pip install -r requirements.txt")]) from error
+    if result.returncode != 0 or not (folder / BUNDLE / "pagefind.js").is_file():
+        why = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no index was written"]
+        raise BuildFailed([Problem("search", 1, "pagefind", why[0], "pip install -r requirements.txt "
+                                   "(the package 'pagefind[extended]')")])
