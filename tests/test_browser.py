@@ -1,0 +1,239 @@
+"""The built booklet in a real browser (Playwright driving the system's Chromium), served on
+127.0.0.1 at the root and under a sub-path: accessibility, search, language switch, map, glossary
+tooltips, no console error, no failed request, no request to another host, print, phones."""
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import PROJECT, build_to, need
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+SUB_PATH = "/showcase/"
+SEARCHES = [  # (language, query, the case a reader expects)
+    ("zh", "民宿", "shengsi-homestays"), ("zh", "揭榜挂帅", "daishan-red-units"),
+    ("zh", "红色基金", "daishan-red-units"), ("zh", "共富联盟", "daishan-red-units"),
+    ("zh", "致富能手", "dinghai-three-cultivations"), ("zh", "后备干部", "dinghai-three-cultivations"),
+    ("zh", "微心愿", "putuo-e-alliance"), ("zh", "志愿", "putuo-e-alliance"),
+    ("zh", "禅农公社", "xincheng-puzhu-alliances"), ("zh", "矛盾纠纷", "xincheng-puzhu-alliances"),
+    ("en", "homestay", "shengsi-homestays"), ("en", "volunteer", "putuo-e-alliance"),
+    ("en", "collective economy", "daishan-red-units"), ("en", "mentor", "dinghai-three-cultivations"),
+]
+PAGES = ["index.html", "cases/daishan-red-units.html", "areas/index.html", "areas/puzhu.html",
+         "themes/index.html", "themes/livelihood.html", "glossary.html", "figures.html", "search.html",
+         "booklet.html"]
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serve the site at the root and under /showcase/, as two hosts would."""
+
+    def translate_path(self, path):
+        if path.startswith(SUB_PATH):
+            path = "/" + path[len(SUB_PATH):]
+        return super().translate_path(path)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    need("Chromium", Path(CHROMIUM).exists(), "install Debian's chromium package")
+    try:
+        import playwright  # noqa: F401
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        need("playwright", False, "pip install -r requirements-dev.txt")
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build_to(PROJECT / "content", out)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", out
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(served, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+    home = tmp_path_factory.mktemp("home")
+    old_home = os.environ.get("HOME")
+    os.environ["HOME"] = str(home)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+    if old_home is not None:
+        os.environ["HOME"] = old_home
+
+
+class Visit:
+    """A browser page that records what went wrong: console errors, failed requests, other hosts."""
+
+    def __init__(self, browser, base, **options):
+        self.context = browser.new_context(**options)
+        self.page = self.context.new_page()
+        self.problems = []
+        host = urlsplit(base).netloc
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https")
+                     and urlsplit(r.url).netloc != host and self.problems.append(f"other host: {r.url}"))
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, served):
+    opened = []
+
+    def open_visit(**options):
+        opened.append(Visit(browser, served[0], **options))
+        return opened[-1]
+    yield open_visit
+    for v in opened:
+        v.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_accessibility_violations(served, visit, lang, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+    base, _ = served
+    v = visit(color_scheme=scheme)
+    axe, found = Axe(), {}
+    for path in PAGES + (["parallel/daishan-red-units.html"] if lang == "en" else []):
+        v.page.goto(f"{base}{SUB_PATH}{lang}/{path}")
+        v.page.wait_for_load_state("networkidle")
+        results = axe.run(v.page)
+        if results.violations_count:
+            found[path] = [(item["id"], [n["target"] for n in item["nodes"]][:3])
+                           for item in results.response["violations"]]
+    assert found == {}
+    assert v.problems == []
+
+
+@pytest.mark.parametrize("prefix", ["/", SUB_PATH])
+def test_every_page_loads_without_errors_or_outside_requests(served, visit, prefix):
+    base, out = served
+    v = visit()
+    for path in sorted(out.rglob("*.html")):
+        relative = path.relative_to(out).as_posix()
+        if relative == "404.html":
+            continue
+        v.page.goto(f"{base}{prefix}{relative}")
+        v.page.wait_for_load_state("networkidle")
+    assert v.problems == []
+
+
+@pytest.mark.parametrize("lang, query, slug", SEARCHES)
+def test_search_finds_the_expected_case(served, visit, lang, query, slug):
+    base, _ = served
+    v = visit()
+    v.page.goto(f"{base}{SUB_PATH}{lang}/search.html")
+    urls = v.page.evaluate("""async (query) => {
+        const pagefind = await import(new URL("../pagefind/pagefind.js", location.href).href);
+        const found = await pagefind.search(query);
+        const pages = await Promise.all(found.results.slice(0, 3).map(r => r.data()));
+        return pages.map(p => p.url);
+    }""", query)
+    assert urls and urls[0].endswith(f"{SUB_PATH}{lang}/cases/{slug}.html"), urls
+    assert v.problems == []
+
+
+def test_search_box_shows_results_with_filters(served, visit):
+    base, _ = served
+    v = visit()
+    v.page.goto(f"{base}{SUB_PATH}zh/search.html")
+    v.page.fill("#search input", "民宿")
+    first = v.page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=15000)
+    assert first.get_attribute("href").endswith("/zh/cases/shengsi-homestays.html")
+    assert v.page.locator(".pagefind-ui__filter-name", has_text="地区").count() == 1
+    assert v.page.locator(".pagefind-ui__filter-name", has_text="主题").count() == 1
+    assert v.problems == []
+
+
+def test_language_switch_keeps_page_and_section(served, visit):
+    base, _ = served
+    v = visit()
+    anchor = "ji-ju-zu-zhi-zi-yuan-xing-jian-jie-bang-gua"
+    v.page.goto(f"{base}{SUB_PATH}en/cases/daishan-red-units.html#{anchor}")
+    v.page.click(".lang-switch a[hreflang=zh-Hans]")
+    v.page.wait_for_url(f"**{SUB_PATH}zh/cases/daishan-red-units.html#{anchor}")
+    assert v.page.locator(f"#{anchor}").is_visible()
+    v.page.click(".lang-switch a[hreflang=en]")
+    v.page.wait_for_url(f"**{SUB_PATH}en/cases/daishan-red-units.html#{anchor}")
+    assert v.problems == []
+
+
+def test_map_links_lead_to_each_area(served, visit):
+    base, _ = served
+    v = visit()
+    for lang in ("zh", "en"):
+        v.page.goto(f"{base}{SUB_PATH}{lang}/areas/index.html")
+        links = v.page.locator(".area-map a")
+        assert links.count() == 6
+        for index in range(6):
+            v.page.goto(f"{base}{SUB_PATH}{lang}/areas/index.html")
+            name = v.page.locator(".area-map a text").nth(index).text_content()
+            v.page.locator(".area-map a").nth(index).click()
+            v.page.wait_for_load_state()
+            assert v.page.locator("h1").text_content() == name
+    assert v.problems == []
+
+
+def test_glossary_tooltip_opens_by_keyboard(served, visit):
+    base, _ = served
+    v = visit()
+    v.page.goto(f"{base}{SUB_PATH}en/cases/dinghai-three-cultivations.html")
+    term = v.page.locator(".gloss .term").first
+    tip = v.page.locator(".gloss .tip").first
+    assert not tip.is_visible()
+    for _ in range(60):  # Tab through the page as a keyboard user does
+        v.page.keyboard.press("Tab")
+        if v.page.evaluate("document.activeElement.classList.contains('term')"):
+            break
+    assert v.page.evaluate("document.activeElement.textContent") == term.text_content()
+    assert tip.is_visible()
+    v.page.keyboard.press("Enter")
+    assert term.get_attribute("aria-expanded") == "true"
+    v.page.keyboard.press("Escape")
+    assert term.get_attribute("aria-expanded") == "false"
+    assert "三培养" in tip.text_content()
+    assert v.problems == []
+
+
+def test_print_hides_navigation(served, visit):
+    base, _ = served
+    v = visit()
+    for path in ("zh/cases/putuo-e-alliance.html", "en/index.html", "en/booklet.html"):
+        v.page.goto(f"{base}{SUB_PATH}{path}")
+        v.page.emulate_media(media="print")
+        for selector in (".site-header", ".lang-switch", ".site-nav", ".site-footer"):
+            assert v.page.locator(selector).first.is_hidden(), (path, selector)
+        assert v.page.locator("main").is_visible()
+        v.page.emulate_media(media="screen")
+
+
+def test_phone_width_has_no_horizontal_scroll(served, visit):
+    base, out = served
+    v = visit(viewport={"width": 360, "height": 740})
+    wide = []
+    for path in sorted(out.rglob("*.html")):
+        relative = path.relative_to(out).as_posix()
+        v.page.goto(f"{base}{SUB_PATH}{relative}")
+        width = v.page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide.append((relative, width))
+    assert wide == []
