@@ -226,3 +226,14 @@ def test_atom_feed_per_language(real):
         ns = {"a": "http://www.w3.org/2005/Atom"}
         titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
         assert titles == [c.versions[lang].title for c in site.cases]
+
+
+def test_every_page_within_budget_and_no_render_blocking_script(real):
+    import sys
+    sys.path.insert(0, str(PROJECT / "bench"))
+    from page_weight import BUDGET, weigh
+    _, out = real
+    rows = weigh(out)
+    assert len(rows) == len(html_files(out))
+    assert [(path, size) for path, size, _ in rows if size > BUDGET] == []
+    assert [(path, blocking) for path, _, blocking in rows if blocking] == []
