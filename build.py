@@ -42,22 +42,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "build", help="check content/ and write the site (the default command)",
         description="Check the content and write the site. The output folder is replaced "
                     "only when every page rendered. Drafts are left out.")
-    for command in (parser, build):
-        add_content(command)
-        command.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
-                             help="folder to write the site to; replaced whole (default: site/)")
-        command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
 
     pdf = commands.add_parser(
         "pdf", help="build the site and the PDF handouts (one per language, one bilingual)",
         description="Build the site, then print the booklet to PDF with WeasyPrint: one PDF per "
                     "language and a bilingual one, in site/downloads/, linked from the site with "
                     "their sizes. Needs a Chinese font (Noto CJK, PingFang, YaHei…).")
-    add_content(pdf)
-    pdf.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
-                     help="folder to write the site to; replaced whole (default: site/)")
+    for command in (parser, build, pdf):
+        add_content(command)
+        command.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
+                             help="folder to write the site to; replaced whole (default: site/)")
+        command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     pdf.add_argument("--paper", choices=("a4", "a5"), default="a4", help="paper size (default: a4)")
-    pdf.add_argument("-q", "--quiet", action="store_true", help="print problems only")
 
     serve = commands.add_parser(
         "serve", help="preview the site, rebuilding and reloading the browser on every save",

@@ -126,7 +126,7 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
         if not found:
             versions[slug][translation.lang] = translation
     cases = []
-    for slug, (source, facts) in sources.items():
+    for slug, (_, facts) in sources.items():
         figures = tuple(replace(f, labels={lang: v.figure_labels[f.id]
                                            for lang, v in versions[slug].items()})
                         for f in facts.figures)

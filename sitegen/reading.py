@@ -70,12 +70,12 @@ class _Blocks(HTMLParser):
         if tag not in self.VOID:
             self.depth += 1
         elif self.depth == 0:
-            self.blocks.append((self.start, self.getpos(), True))
+            self.blocks.append((self.start, self.getpos()))
 
     def handle_endtag(self, tag):
         self.depth -= 1
         if self.depth == 0:
-            self.blocks.append((self.start, self.getpos(), False))
+            self.blocks.append((self.start, self.getpos()))
 
 
 def split_blocks(html: str) -> list[str]:
@@ -87,7 +87,7 @@ def split_blocks(html: str) -> list[str]:
     parser = _Blocks()
     parser.feed(html)
     blocks = []
-    for (line1, col1), (line2, col2), void in parser.blocks:
+    for (line1, col1), (line2, col2) in parser.blocks:
         start = offsets[line1 - 1] + col1
         end_tag = html.find(">", offsets[line2 - 1] + col2) + 1
         blocks.append(html[start:end_tag])

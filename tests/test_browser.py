@@ -4,7 +4,6 @@ tooltips, no console error, no failed request, no request to another host, print
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit

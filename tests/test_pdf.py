@@ -9,7 +9,7 @@ import pytest
 
 import sitegen
 from sitegen.figures import format_figure
-from conftest import PROJECT, build_to, need
+from conftest import PROJECT, need
 
 TOOLS = ("pdftotext", "pdffonts", "pdfinfo", "pdftoppm", "zbarimg")
 

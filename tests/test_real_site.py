@@ -182,7 +182,7 @@ def test_the_site_works_under_a_sub_path(real):
             if "html" not in kind:
                 continue
             facts = read_page_text(body.decode("utf-8"))
-            for tag, link, attrs in facts.links:
+            for _, link, _ in facts.links:
                 absolute = urljoin(url, link).split("#")[0]
                 if absolute.startswith(f"http://127.0.0.1:{server.server_port}/"):
                     queue.append(absolute)
