@@ -186,8 +186,8 @@ def test_map_links_lead_to_each_area(served, visit):
         for index in range(6):
             v.page.goto(f"{base}{SUB_PATH}{lang}/areas/index.html")
             name = v.page.locator(".area-map a text").nth(index).text_content()
-            v.page.locator(".area-map a").nth(index).click()
-            v.page.wait_for_load_state()
+            with v.page.expect_navigation():
+                v.page.locator(".area-map a").nth(index).click()
             assert v.page.locator("h1").text_content() == name
     assert v.problems == []
 
