@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup
@@ -10,9 +11,13 @@ from markupsafe import Markup
 _TAIL = re.compile(r"([\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’…—%0-9A-Za-z]{2,4})(</p>)")
 
 
+@lru_cache(maxsize=None)
 def qr_svg(url: str, label: str) -> Markup:
-    """Return an inline SVG QR code for `url`, scalable by CSS, with `label` as its text alternative."""
-    code = segno.make(url, error="m")
+    """Return an inline SVG QR code for `url`, scalable by CSS, with `label` as its text alternative.
+
+    The mask is fixed: choosing the best of eight costs most of the time and any mask scans.
+    """
+    code = segno.make(url, error="m", mask=0)
     svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr-code", lineclass=None,
                           title=label)
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from dataclasses import dataclass, replace
 
 from .config import Config, Term
@@ -37,6 +38,11 @@ class Site:
     cases: tuple[Case, ...]  # in booklet order
     images: frozenset[str] = frozenset()  # content-relative paths under images/
     preview: bool = False  # drafts included, marked as such
+
+    @cached_property
+    def versions_by_slug(self) -> dict[str, dict[str, Version]]:
+        """Return each case's versions by its slug."""
+        return {c.slug: c.versions for c in self.cases}
 
     def cases_in(self, lang: str) -> list[Case]:
         """Return the cases that exist in `lang`, in booklet order."""

@@ -176,7 +176,7 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
     source = versions[site.config.source_language]
     anchors = tuple(h.anchor for h in render_markdown(source.body).headings)
     rendered = render_markdown(versions[lang].body, None if lang == site.config.source_language else anchors)
-    languages = {c.slug: c.versions for c in site.cases}
+    languages = site.versions_by_slug
 
     def case_link(match: re.Match) -> str:
         slug, anchor = match.group(1), match.group(2) or ""
@@ -241,7 +241,7 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     shared = {"site": site, "config": config, "body_html": body_html, "headings": headings,
               "format_figure": format_figure, "qr_svg": qr_svg, "booklet_anchor": booklet_anchor,
               "downloads": downloads or {}, "format_size": format_size, "case_body": case_body,
-              "parallel_rows": parallel_rows}
+              "parallel_rows": parallel_rows, "has_figures": any(c.figures for c in site.cases)}
     outputs = []
     for page in pages:
         translations = by_key[page.key]

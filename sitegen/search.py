@@ -10,11 +10,15 @@ from .errors import BuildFailed, Problem
 
 log = logging.getLogger(__name__)
 BUNDLE = "pagefind"  # the folder Pagefind writes in the site: index, search script, UI
+CASE_PAGES = "*/cases/*.html"
 
 
 def index_site(folder: Path) -> None:
     """Write the search index of the site in `folder` into folder/pagefind/."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", BUNDLE, "--silent"]
+    # Only case pages are indexed (they carry data-pagefind-body); reading the others, the
+    # booklets above all, would only cost time.
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", BUNDLE,
+               "--glob", CASE_PAGES, "--silent"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as error:
