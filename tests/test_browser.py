@@ -114,8 +114,10 @@ def test_no_accessibility_violations(served, visit, lang, scheme):
     base, _ = served
     v = visit(color_scheme=scheme)
     axe, found = Axe(), {}
-    for path in PAGES + (["parallel/daishan-red-units.html"] if lang == "en" else []):
-        v.page.goto(f"{base}{SUB_PATH}{lang}/{path}")
+    pages = [f"{lang}/{p}" for p in PAGES]
+    pages += ["en/parallel/daishan-red-units.html"] if lang == "en" else ["404.html"]
+    for path in pages:
+        v.page.goto(f"{base}{SUB_PATH}{path}")
         v.page.wait_for_load_state("networkidle")
         results = axe.run(v.page)
         if results.violations_count:
