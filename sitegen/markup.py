@@ -122,6 +122,13 @@ def render_markdown(text: str, anchors: tuple[str, ...] | None = None) -> Render
     return Rendered(html, tuple(md.shape.blocks), tuple(md.shape.headings))
 
 
+def render_version(body: str, source_body: str | None = None) -> Rendered:
+    """Return a body as HTML; a translation (with its source's body) takes the source's heading anchors."""
+    if source_body is None:
+        return render_markdown(body)
+    return render_markdown(body, tuple(h.anchor for h in render_markdown(source_body).headings))
+
+
 def block_lines(text: str, first_line: int) -> list[int]:
     """Return the file line where each blank-line-separated chunk of `text` starts."""
     lines, starts, in_chunk = text.split("\n"), [], False

@@ -9,7 +9,7 @@ from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
 from .errors import Problem
 from .figures import KeyFigure
-from .markup import HEADINGS, block_lines, render_markdown
+from .markup import HEADINGS, block_lines, render_markdown, render_version
 
 _BLOCK_NAMES = {"p": "a paragraph", "ul": "a list", "ol": "a numbered list", "table": "a table",
                 "blockquote": "a quotation", "hr": "a rule", "pre": "a code block", "div": "footnotes"}
@@ -64,10 +64,9 @@ def _block_name(tag: str) -> str:
 
 def check_alignment(source: Version, translation: Version) -> list[Problem]:
     """Return a problem if the translation's headings and paragraphs do not follow the source's."""
-    theirs = render_markdown(source.body)
+    theirs = render_markdown(source.body).blocks
     # Rendered with the source's anchors, as the page will be: one Markdown pass serves both.
-    ours = render_markdown(translation.body, tuple(h.anchor for h in theirs.headings)).blocks
-    theirs = theirs.blocks
+    ours = render_version(translation.body, source.body).blocks
     if ours == theirs:
         return []
     lines = block_lines(translation.body, translation.body_line)

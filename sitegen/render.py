@@ -11,7 +11,7 @@ from markupsafe import Markup
 from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
 from .reading import explain_terms, split_blocks
-from .markup import render_markdown
+from .markup import render_version
 from .model import Case, Site
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
@@ -173,15 +173,13 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
     their last characters together.
     """
     versions = case_or_foreword.versions if isinstance(case_or_foreword, Case) else case_or_foreword
-    source = versions[site.config.source_language]
-    anchors = tuple(h.anchor for h in render_markdown(source.body).headings)
-    rendered = render_markdown(versions[lang].body, None if lang == site.config.source_language else anchors)
+    rendered = _rendered(site, versions, lang)
     languages = site.versions_by_slug
 
     def case_link(match: re.Match) -> str:
         slug, anchor = match.group(1), match.group(2) or ""
         if in_booklet:
-            return f'href="#{booklet_anchor(slug, lang)}{"-" + anchor[1:] if anchor else ""}"' 
+            return f'href="#{booklet_anchor(slug, lang)}{"-" + anchor[1:] if anchor else ""}"'
         # An untranslated target opens in the original language rather than not at all.
         target_lang = lang if lang in languages.get(slug, {lang: None}) else site.config.source_language
         return f'href="{relative_url(page_path, case_path(target_lang, slug))}{anchor}"'
@@ -222,10 +220,13 @@ def booklet_anchor(slug: str, lang: str) -> str:
 
 def headings(site: Site, case: Case, lang: str):
     """Return the section headings of a case in `lang`, with anchors shared across languages."""
-    source = case.versions[site.config.source_language]
-    anchors = tuple(h.anchor for h in render_markdown(source.body).headings)
-    given = None if lang == site.config.source_language else anchors
-    return render_markdown(case.versions[lang].body, given).headings
+    return _rendered(site, case.versions, lang).headings
+
+
+def _rendered(site: Site, versions: dict, lang: str):
+    """Return one language's body rendered, a translation with its source's anchors."""
+    source = site.config.source_language
+    return render_version(versions[lang].body, None if lang == source else versions[source].body)
 
 
 def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None) -> list[Output]:
