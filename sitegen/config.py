@@ -40,6 +40,7 @@ class Term:
     description: dict[str, str]
     full_name: dict[str, str]  # official name where it differs from the short one
     map: tuple[float, float] | None = None  # position on the schematic map, 0–100
+    map_label: str = "below"  # where the name goes on the map: below or above the dot
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,10 @@ def _point(value: object) -> str | None:
     return None if ok else f"expected [x, y] with numbers from 0 to 100, got {s.type_name(value)}"
 
 
+def _label_place(value: object) -> str | None:
+    return None if value in ("above", "below") else f"expected 'above' or 'below', got {s.type_name(value)}"
+
+
 def _languages(value: object) -> str | None:
     if not isinstance(value, list) or not value:
         return f"expected a list of languages, got {s.type_name(value)}"
@@ -153,6 +158,8 @@ def _term_fields(codes: list[str]) -> list[s.Field]:
         s.Field("full_name", _localized(codes), False, each),
         s.Field("description", _localized(codes), True, each),
         s.Field("map", _point, False, "a position on the schematic map: [x, y], each from 0 to 100"),
+        s.Field("map_label", _label_place, False,
+                "'above' or 'below' (the default): where the name goes on the map, clear of its neighbours"),
     ]
 
 
@@ -211,7 +218,8 @@ def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], 
                             "one '- slug: …' entry per item, each with name and description")]
     return parse_entries(data, path, _term_fields(codes), lambda item: Term(
         item["slug"], dict(item["name"]), dict(item["description"]),
-        dict(item.get("full_name") or item["name"]), tuple(item["map"]) if item.get("map") else None))
+        dict(item.get("full_name") or item["name"]), tuple(item["map"]) if item.get("map") else None,
+        item.get("map_label") or "below"))
 
 
 def parse_glossary(data: object, path: str, targets: list[str]) -> tuple[list[GlossaryEntry], list[Problem]]:

@@ -237,3 +237,11 @@ def test_missing_image(fixture_site):
     assert problems_of(content) == [
         f"{content}/cases/zh-only.zh.md:11: image: 'images/map.svg' does not exist "
         "(a file in content/images/, written images/NAME)"]
+
+
+def test_map_label_is_above_or_below(fixture_site):
+    content = fixture_site()
+    edit(content, "areas.yaml", "- slug: north\n", "- slug: north\n  map: [40, 50]\n  map_label: left\n")
+    assert problems_of(content) == [
+        f"{content}/areas.yaml:3: map_label: expected 'above' or 'below', got text ('left') "
+        "('above' or 'below' (the default): where the name goes on the map, clear of its neighbours)"]
