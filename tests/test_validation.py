@@ -25,7 +25,8 @@ def test_malformed_yaml(fixture_site):
     content = fixture_site()
     edit(content, "cases/full-pair.zh.md", "areas: [north]", "areas: [north")
     assert problems_of(content) == [
-        f"{content}/cases/full-pair.zh.md:6: YAML: syntax error: did not find expected ',' or ']' "
+        f"{content}/cases/full-pair.zh.md:5: YAML: syntax error: the list that opens here with '[' is never "
+        "closed with ']' (did not find expected ',' or ']') "
         "(check indentation, the ':' after each key, and quote text that starts with a special "
         "character such as : [ { \" ' * & ! | > % @)"]
 

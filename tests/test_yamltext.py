@@ -1,6 +1,8 @@
 """Front matter splitting and YAML parsing keep the line numbers messages need."""
 import string
 
+import pytest
+
 import yaml
 from hypothesis import given, strategies as st
 
@@ -19,7 +21,16 @@ def test_mapping_remembers_the_line_of_each_key():
 def test_syntax_error_names_the_file_line_of_the_error():
     _, problems = parse_yaml("title: ok\nareas: [a, b\norder: 1\n", "x.md", first_line=2)
     assert len(problems) == 1
-    assert str(problems[0]).startswith("x.md:4: YAML: syntax error: ")
+    assert str(problems[0]).startswith("x.md:3: YAML: syntax error: the list that opens here with '[' ")
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens_not_where_the_parser_gave_up():
+    text = 'title: "Party building\n' + "".join(f"field{n}: {n}\n" for n in range(26))
+    _, problems = parse_yaml(text, "x.md", first_line=2)
+    assert [str(p) for p in problems] == [
+        "x.md:2: YAML: syntax error: the quote that opens here is never closed (found unexpected end of "
+        "stream) (check indentation, the ':' after each key, and quote text that starts with a special "
+        "character such as : [ { \" ' * & ! | > % @)"]
 
 
 def test_a_repeated_key_is_a_problem_not_a_silent_overwrite():
@@ -59,3 +70,53 @@ def test_split_and_parse_round_trip_any_mapping_and_body(meta, body):
     assert problems == []
     assert dict(data or {}) == meta
     assert document.body == body
+
+
+def alias_bomb(levels: int) -> str:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for n in range(1, levels + 1):
+        lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_is_refused_at_once_with_its_line():
+    for levels in (5, 9):
+        _, problems = parse_yaml("title: ok\n" + alias_bomb(levels), "x.md", first_line=2)
+        assert [str(p) for p in problems] == [
+            "x.md:4: YAML: aliases (*name) from here on stand for more than 20,000 values "
+            "(write the values out instead of using & anchors and * aliases)"]
+
+
+def test_a_few_aliases_are_fine_and_keep_their_lines():
+    data, problems = parse_yaml("base: &b {name: x}\ncopy: *b\nmore: [*b, *b]\n", "x.yaml", first_line=5)
+    assert problems == []
+    assert data["copy"]["name"] == "x" and data["copy"].line_of("name") == 5
+    assert data.line_of("more") == 7
+
+
+def test_an_alias_inside_itself_is_refused():
+    _, problems = parse_yaml("loop: &l [a, *l]\n", "x.yaml")
+    assert [str(p) for p in problems] == [
+        "x.yaml:1: YAML: an alias (*name) refers to the entry that contains it "
+        "(write the values out instead of using & anchors and * aliases)"]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("a: 1\ndate: 2024-13-45\n", 2, "'2024-13-45' is not a real date (month must be in 1..12)"),
+    ("date: 2026-02-30\n", 1, "'2026-02-30' is not a real date (day is out of range for month)"),
+    ("a: 1\nb: !!timestamp soon\n", 2, "'soon' is not a real date"),
+    ("order: !!int three\n", 1, "'three' is not a whole number (invalid literal for int() with base 10: 'three')"),
+    ("value: !!float lots\n", 1, "'lots' is not a number (could not convert string to float: 'lots')"),
+    ("x:\n  - 1\n  - " + "9" * 5000 + "\n", 3, "'" + "9" * 40 + "…' is not a whole number"),
+], ids=["month-13", "february-30", "timestamp-tag", "int-tag", "float-tag", "5000-digits"])
+def test_values_yaml_cannot_read_are_problems_with_their_line(text, line, message):
+    _, problems = parse_yaml(text, "x.yaml")
+    assert [str(p) for p in problems] == [
+        f"x.yaml:{line}: YAML: {message} (a value of the right kind, e.g. a date written YYYY-MM-DD)"]
+
+
+def test_a_control_character_is_reported_on_its_line():
+    _, problems = parse_yaml("a: 1\nb: x\x07y\n", "x.yaml", first_line=3)
+    assert [str(p) for p in problems] == [
+        "x.yaml:4: YAML: syntax error: control characters are not allowed "
+        "(delete the character; it may be invisible in your editor)"]
