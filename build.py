@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 import sitegen
-from sitegen.errors import BuildFailed
+from sitegen.errors import BuildFailed, Fault
 
 DESCRIPTION = """\
 Build the bilingual web booklet from Markdown and YAML.
@@ -26,6 +27,17 @@ Every problem found in the content is listed as file:line: field: message, and
 nothing is written until all of it is right: the site built last stays as it was.
 Run 'python build.py COMMAND --help' for a command's options.
 """
+
+
+def port_number(text: str) -> int:
+    """Return a TCP port from the command line, or tell argparse what is wrong with it."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port: use a number from 1 to 65535, e.g. 8000")
+    return port
 
 
 def add_content(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +73,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     "templates and assets are watched; a save rebuilds and the browser reloads. "
                     "A broken save shows its problems in the browser until the next good one.")
     add_content(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port to serve on (default: 8000)")
 
     check = commands.add_parser(
         "check", help="check the content without writing: errors, translations, figures, typography",
@@ -147,12 +159,35 @@ def run_new(args) -> int:
     return run_new_case(args)
 
 
+COMMANDS = {"build": run_build, "pdf": run_build, "check": run_check, "review": run_review,
+            "serve": run_serve, "new": run_new}
+# What an interrupted command leaves, said in its one closing line.
+INTERRUPTED = {"build": "the site built last was left as it was", "pdf": "the site built last was left as it was",
+               "serve": "the preview stopped", "check": "nothing was changed",
+               "review": "cases not listed above were not marked", "new": "files not listed above were not created"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="%(message)s")
-    return {"build": run_build, "pdf": run_build, "check": run_check, "review": run_review, "serve": run_serve,
-            "new": run_new}[args.command](args)
+    try:
+        return COMMANDS[args.command](args)
+    except BuildFailed as failure:
+        print(failure.report(), file=sys.stderr)
+        return 1
+    except Fault as fault:
+        print(f"Stopped: {fault.report()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"Stopped by Ctrl+C: {INTERRUPTED[args.command]}.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug of ours: one line for the office, the details on request
+        if os.environ.get("BOOKLET_DEBUG"):
+            raise
+        print(f"Internal error in the generator, not in your content ({type(error).__name__}: {error}). "
+              f"Please report it; run again with BOOKLET_DEBUG=1 set to see the details.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

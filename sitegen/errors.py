@@ -1,6 +1,7 @@
 """Problems found in the office's input, reported together and never as tracebacks."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -32,3 +33,30 @@ class BuildFailed(Exception):
         noun = "problem" if len(self.problems) == 1 else "problems"
         lines.append(f"Build stopped: {len(self.problems)} {noun} found; site/ was left as it was.")
         return "\n".join(lines)
+
+
+class Fault(Exception):
+    """A fault of the machine, not of the content (a full disk, a taken port, no permission):
+    reported as one plain line naming the place and what to do."""
+
+    def __init__(self, what: str, fix: str):
+        self.what, self.fix = what, fix
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        return f"{self.what} ({self.fix})"
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+    errno.EROFS: "the disk is read-only", errno.ENOTDIR: "a file stands where a folder should be",
+    errno.EISDIR: "a folder stands where a file should be", errno.ENOENT: "it does not exist",
+    errno.ENAMETOOLONG: "the name is too long", errno.ELOOP: "a symbolic link points to itself",
+    errno.EEXIST: "something of that name is already there",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Return why an operating-system call failed, in plain words."""
+    return _OS_REASONS.get(error.errno, error.strerror or str(error))

@@ -1,29 +1,47 @@
 """`build.py serve`: a live preview that rebuilds on save and reloads the browser (livereload)."""
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import mimetypes
-import shutil
+import signal
 import tempfile
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from . import Paths, check_site, load_site
 from .content import IMAGES_DIR
-from .errors import BuildFailed, Problem
+from .errors import BuildFailed, Fault, Problem
 from .render import Output, render_site, render_status
 from .write import sync_site
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2   # how often files are compared
 QUIET_SECONDS = 0.2  # a burst of saves ends when nothing changed for this long
+# The names the preview answers to. Any other Host (a DNS-rebinding page that resolves
+# its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay on this machine.
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+MAX_PATH = 1024  # longer request paths are not files of ours
+
+
+def is_loopback(host: str | None) -> bool:
+    """Return True when a Host header or origin names this machine's loopback (port allowed)."""
+    if not host:
+        return False
+    netloc = urlsplit(host).netloc if "://" in host else host
+    try:
+        name = urlsplit(f"//{netloc}").hostname
+    except ValueError:
+        return False
+    return name in LOOPBACK_NAMES
 
 
 class Preview:
@@ -93,14 +111,17 @@ class Preview:
 
     def app(self, environ, start_response):
         """Serve the preview folder, or the problems page when the last build failed."""
+        if not is_loopback(environ.get("HTTP_HOST")):
+            return _respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
+                            b"The preview answers only to 127.0.0.1 and localhost.\n")
         path = environ.get("PATH_INFO") or "/"
         if path.endswith("/"):
             path += "index.html"
         if self.problems and path.endswith(".html") and not path.endswith("_status.html"):
             return _respond(start_response, "200 OK", "text/html; charset=utf-8",
                             problems_page(self.problems).encode("utf-8"))
-        target = (self.out / path.lstrip("/")).resolve()
-        if self.out.resolve() not in target.parents or not target.is_file():
+        target = self.find(path)
+        if target is None:
             missing = self.out / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"<html><head></head>Not found</html>"
             return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
@@ -108,6 +129,18 @@ class Preview:
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         return _respond(start_response, "200 OK", kind, target.read_bytes())
+
+    def find(self, path: str) -> Path | None:
+        """Return the file of the preview a request path names, or None: outside it, not a
+        file, or not a path at all (a NUL byte, too long)."""
+        if "\0" in path or len(path) > MAX_PATH:
+            return None
+        root = self.out.resolve()
+        try:
+            target = (root / path.lstrip("/")).resolve()
+            return target if root in target.parents and target.is_file() else None
+        except (OSError, ValueError, RuntimeError):
+            return None
 
 
 def _respond(start_response, status: str, kind: str, body: bytes):
@@ -149,29 +182,65 @@ class _PreviewWatcher(Watcher):
         return None, None
 
 
-def serve(paths: Paths, port: int, out: Path | None = None) -> int:
+def _stop(signum, frame):
+    """Stop the preview on SIGTERM as on Ctrl+C, so its temporary folder is removed either way."""
+    raise KeyboardInterrupt
+
+
+def _guard_livereload() -> None:
+    """Make livereload's own endpoints (the reload socket, its script) answer loopback only."""
+    def check_origin(handler, origin: str) -> bool:
+        return is_loopback(origin) and is_loopback(handler.request.host)
+
+    def prepare(handler) -> None:
+        if not is_loopback(handler.request.host):
+            from tornado.web import HTTPError
+            raise HTTPError(403)
+
+    LiveReloadHandler.check_origin = check_origin
+    for handler in (LiveReloadHandler, LiveReloadJSHandler, ForceReloadHandler):
+        handler.prepare = prepare
+
+
+def serve(paths: Paths, port: int) -> int:
     """Serve a live preview on 127.0.0.1:port until interrupted; return the exit code."""
-    folder = out or Path(tempfile.mkdtemp(prefix="booklet-preview-"))
-    preview = Preview(paths, folder)
+    signal.signal(signal.SIGTERM, _stop)
+    # The preview's pages live in a folder of their own, removed on the way out; nothing
+    # else is ever removed, whatever the watched folders are called.
+    with tempfile.TemporaryDirectory(prefix="booklet-preview-") as preview_folder:
+        return _serve_from(paths, port, Path(preview_folder))
+
+
+def _serve_from(paths: Paths, port: int, out: Path) -> int:
+    preview = Preview(paths, out)
     preview.start()
     # livereload drops changes seen within 3 s of the last reload; our watcher already
     # merges a burst of saves into one rebuild, so every rebuild must reach the browser.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    _guard_livereload()
     watcher = _PreviewWatcher(preview)
-    for folder in (paths.content, paths.templates, paths.assets):
-        watcher.watch(str(folder))  # listed for livereload's log; the preview does the comparing
+    for watched in (paths.content, paths.templates, paths.assets):
+        watcher.watch(str(watched))  # listed for livereload's log; the preview does the comparing
     server = Server(app=preview.app, watcher=watcher)
     # livereload logs through its own handler; without this every line would print twice.
     for name in ("livereload", "tornado"):
         logging.getLogger(name).propagate = False
+    # Its chatter ("Serving on…" even before the port turns out to be taken) is ours to say.
+    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     IOLoop.current().add_callback(
         lambda: PeriodicCallback(LiveReloadHandler.poll_tasks, POLL_SECONDS * 1000).start())
-    print(f"Preview on http://127.0.0.1:{port}/ (drafts included; translation status at "
-          f"http://127.0.0.1:{port}/_status.html). Press Ctrl+C to stop.", flush=True)
+    # Said once the port is open: the loop only starts after livereload listened.
+    IOLoop.current().add_callback(lambda: print(
+        f"Preview on http://127.0.0.1:{port}/ (drafts included; translation status at "
+        f"http://127.0.0.1:{port}/_status.html). Press Ctrl+C to stop.", flush=True))
     try:
         server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
-    finally:
-        if out is None:
-            shutil.rmtree(folder, ignore_errors=True)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise Fault(f"Port {port} is already in use by another program",
+                        f"stop that program, or preview on another port: python build.py serve "
+                        f"--port {port + 1 if port < 65535 else 8000}") from error
+        raise
+    print("Preview stopped.", flush=True)
     return 0

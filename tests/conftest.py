@@ -14,6 +14,8 @@ TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 PROJECT = TESTS.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# A bug in the generator shows its traceback in tests (the command line hides it from the office).
+os.environ["BOOKLET_DEBUG"] = "1"
 
 
 def need(tool: str, found: bool, why: str) -> None:

@@ -1,6 +1,10 @@
 """`build.py serve`: a save rebuilds, a broken save shows its problems, the next good save recovers."""
 import asyncio
+import http.client
 import json
+import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -10,7 +14,8 @@ import urllib.request
 
 import pytest
 
-from conftest import PROJECT
+from conftest import FIXTURES, PROJECT
+from htmlcheck import tree_bytes
 
 
 def free_port() -> int:
@@ -137,3 +142,111 @@ def test_the_open_browser_is_told_to_reload(preview):
 
     assert asyncio.run(listen())["command"] == "reload"
     assert "第二段，刚改。" in preview.page("zh/cases/full-pair.html")
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A copy of the generator with templates/ and assets/ of its own, and a content folder:
+    a preview that removed the wrong folder on its way out removes the copy's."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(PROJECT / "build.py", root)
+    for name in ("sitegen", "templates", "assets"):
+        shutil.copytree(PROJECT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(FIXTURES / "bilingual", root / "content")
+    return root
+
+
+def project_files(root) -> dict:
+    return {path: data for path, data in tree_bytes(root).items() if "__pycache__" not in path}
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopping_the_preview_removes_its_own_folder_and_nothing_else(project_copy, tmp_path, stop):
+    temp, port, log = tmp_path / "tmp", free_port(), tmp_path / "serve.log"
+    temp.mkdir()
+    before = project_files(project_copy)
+    with log.open("w") as sink:
+        process = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project_copy,
+                                   env={**os.environ, "TMPDIR": str(temp)}, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/zh/index.html")[0] == 200, what="the preview to start")
+        assert [p.name.startswith("booklet-preview-") for p in temp.iterdir()] == [True]
+        process.send_signal(stop)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert list(temp.iterdir()) == []
+    assert project_files(project_copy) == before
+    assert "Preview stopped." in log.read_text(encoding="utf-8")
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def raw_get(port: int, path: str, headers: dict | None = None) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.putrequest("GET", path, skip_host=bool(headers and "Host" in headers))
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+@pytest.mark.parametrize("path", ["/%00", "/zh/%00.html", "/" + "a" * 5000, "/../../etc/passwd",
+                                  "/%2e%2e/%2e%2e/etc/passwd", "/zh/" + "x/" * 400 + "y.html"])
+def test_odd_paths_are_not_found_not_errors(preview, path):
+    assert raw_get(preview.port, path) == 404
+    assert "Traceback" not in preview.log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("host, status", [("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
+                                          ("[::1]:{port}", 200), ("evil.example:{port}", 403),
+                                          ("127.0.0.1.evil.example", 403), ("", 403)])
+def test_the_preview_answers_only_to_loopback_names(preview, host, status):
+    assert raw_get(preview.port, "/zh/index.html", {"Host": host.format(port=preview.port)}) == status
+
+
+@pytest.mark.parametrize("origin, allowed", [("http://127.0.0.1:{port}", True), ("http://localhost:{port}", True),
+                                             ("http://evil.example", False), ("null", False)])
+def test_the_reload_socket_accepts_only_loopback_pages(preview, origin, allowed):
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    async def connect() -> bool:
+        request = HTTPRequest(f"ws://127.0.0.1:{preview.port}/livereload",
+                              headers={"Origin": origin.format(port=preview.port)})
+        try:
+            connection = await websocket_connect(request)
+        except HTTPClientError as error:
+            assert error.code == 403
+            return False
+        connection.close()
+        return True
+
+    assert asyncio.run(connect()) is allowed
+
+
+def test_a_port_in_use_is_one_clear_line(project_copy):
+    before = project_files(project_copy)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project_copy,
+                                capture_output=True, text=True, timeout=60)
+    assert project_files(project_copy) == before
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Stopped: Port {port} is already in use by another program (stop that program, or preview on "
+        f"another port: python build.py serve --port {port + 1})"]
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "0", "65536", "http"])
+def test_a_port_out_of_range_is_refused(project_copy, port):
+    result = subprocess.run([sys.executable, "build.py", "serve", "--port", port], cwd=project_copy,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"argument --port: '{port}' is not a port: use a number from 1 to 65535, e.g. 8000" in result.stderr
+    assert "Traceback" not in result.stderr
