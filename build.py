@@ -164,7 +164,7 @@ COMMANDS = {"build": run_build, "pdf": run_build, "check": run_check, "review": 
 # What an interrupted command leaves, said in its one closing line.
 INTERRUPTED = {"build": "the site built last was left as it was", "pdf": "the site built last was left as it was",
                "serve": "the preview stopped", "check": "nothing was changed",
-               "review": "cases not listed above were not marked", "new": "files not listed above were not created"}
+               "review": "cases not listed above were not marked", "new": "nothing was created"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import parse_config
-from .content import IMAGES_DIR, decode, list_images, read_sources
-from .check import Finding, from_problems, run_checks
+from .content import decode
+from .sources import read_content
+from .check import WARNING, Finding, from_problems, run_checks
 from .errors import BuildFailed, Problem
 from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot  # noqa: F401 (read_last_changes: for build.py)
@@ -38,16 +39,18 @@ def load_site(content: Path, preview: bool = False) -> Site:
     if not content.is_dir():
         raise BuildFailed([Problem(str(content), 1, "--content", "is not a folder",
                                    "the folder that holds site.yaml and cases/")])
-    texts, problems = {}, []
-    for path, raw in read_sources(content).items():
-        text, found = decode(raw, path)
+    files = read_content(content)
+    problems = list(files.problems)
+    texts: dict[str, str | None] = {}
+    for path, raw in files.texts.items():
+        text, found = decode(raw, path) if raw is not None else (None, [])
         problems += found
         texts[path] = text  # None when unreadable: already reported, and not to be reported again
-    config, found = parse_config({p: t for p, t in texts.items() if t is not None})
+    config, found = parse_config({p: t for p, t in texts.items() if t is not None}, set(texts))
     problems += found
     if config is None:
         raise BuildFailed(_located(problems, content))
-    site, found = build_site(texts, config, list_images(content), preview)
+    site, found = build_site(texts, config, files.images, preview)
     problems += found
     if problems:
         raise BuildFailed(_located(problems, content))
@@ -73,8 +76,10 @@ def check(content: Path) -> tuple[list[Finding], list[Status]]:
 
 def check_site(site: Site, content: Path) -> tuple[list[Finding], list[Status]]:
     """Return the editorial findings and translation status of a site read from `content`."""
-    statuses = translation_status(site, read_snapshots(content))
-    return _located(run_checks(site, statuses), content), statuses
+    snapshots, unreadable = read_snapshots(content)
+    statuses = translation_status(site, snapshots)
+    findings = run_checks(site, statuses) + from_problems(unreadable, WARNING)
+    return _located(sorted(findings), content), statuses
 
 
 def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool) -> list[Path]:
@@ -107,15 +112,17 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, l
     if problems:
         raise BuildFailed(problems)
     site = load_site(paths.content)
-    folders = {"assets": paths.assets, IMAGES_DIR: paths.content / IMAGES_DIR}
+    folders = {"assets": paths.assets}
     outputs = render_site(site, paths.templates)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = dict(site.images)
     if pdf_paper:
         from .pdf import render_pdfs
         with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
-            sync_site(outputs, folders, Path(staged))
-            pdfs = render_pdfs(site, Path(staged), pdf_paper)
-        files = {path: data for path, data in pdfs.values()}
+            sync_site(outputs, folders, Path(staged), files)
+            pdfs, refused = render_pdfs(site, Path(staged), pdf_paper)
+        if refused:
+            raise BuildFailed(_located(refused, paths.content))
+        files.update({path: data for path, data in pdfs.values()})
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
         outputs = render_site(site, paths.templates, downloads)
     write_site(outputs, folders, paths.out, files, finish=index_site)

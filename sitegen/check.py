@@ -9,8 +9,8 @@ from decimal import Decimal
 from .content import Version
 from .errors import Problem
 from .figures import format_figure
-from .markup import block_lines
-from .model import Site
+from .markup import Rendered, block_lines
+from .model import Site, locate, render_body
 from .review import MISSING, STALE, UNREVIEWED, Status
 from .scaffold import TODO
 
@@ -31,9 +31,9 @@ class Finding:
         return f"{self.path}:{self.line}: {self.severity}: {self.message}" + (f" ({self.fix})" if self.fix else "")
 
 
-def from_problems(problems: list[Problem]) -> list[Finding]:
-    """Return the build's problems as error findings."""
-    return [Finding(p.path, p.line, ERROR, f"{p.field}: {p.message}", p.expected) for p in problems]
+def from_problems(problems: list[Problem], severity: str = ERROR) -> list[Finding]:
+    """Return problems as findings: the build's are errors."""
+    return [Finding(p.path, p.line, severity, f"{p.field}: {p.message}", p.expected) for p in problems]
 
 
 # --- translations --------------------------------------------------------------------------
@@ -174,20 +174,30 @@ def check_typography(version: Version) -> list[Finding]:
     return findings
 
 
-# --- images and glossary --------------------------------------------------------------------
+# --- images, links and markup ---------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+def check_images(version: Version, rendered: Rendered) -> list[Finding]:
+    """Return a finding for each image without a text alternative, as the page has it."""
+    lines = locate(version.body, [link.address for link in rendered.links], version.body_line)
+    return [Finding(version.path, line, ERROR, f"image '{link.address}' has no alt text",
+                    "describe the image between the brackets: ![description](…)")
+            for link, line in zip(rendered.links, lines) if link.tag == "img" and not link.alt.strip()]
 
 
-def check_images(version: Version) -> list[Finding]:
-    """Return a finding for each image without a text alternative."""
-    findings = []
-    for number, line in enumerate(version.body.split("\n"), start=version.body_line):
-        for alt, src in _IMAGE.findall(line):
-            if not alt.strip():
-                findings.append(Finding(version.path, number, ERROR, f"image '{src}' has no alt text",
-                                        "describe the image between the brackets: ![description](…)"))
-    return findings
+def check_markup(version: Version, rendered: Rendered) -> list[Finding]:
+    """Return a finding for each piece of raw HTML the page leaves out (a script, an onclick…)."""
+    lines = locate(version.body, [d.needle for d in rendered.dropped], version.body_line)
+    return [Finding(version.path, line, WARNING, f"left out of the page: {dropped.what}",
+                    "write it in Markdown: HTML that could run or load something is removed, "
+                    "unless site.yaml says allow_raw_html: true, for HTML you fully trust")
+            for dropped, line in zip(rendered.dropped, lines)]
+
+
+def check_unused_images(site: Site) -> list[Finding]:
+    """Return a finding for each file in images/ that no page uses: it is not published."""
+    return [Finding(path, 1, WARNING, "is used by no page, so it is not published",
+                    "use it in a case as ![description](" + path + "), or delete it")
+            for path in site.unused_images]
 
 
 _TONE = re.compile(r"\b\w*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]\w*\b")
@@ -248,10 +258,16 @@ def run_checks(site: Site, statuses: list[Status]) -> list[Finding]:
     findings += check_glossary(site)
     for case in site.cases:
         findings += check_typography(case.versions[source])
-        for version in case.versions.values():
-            findings += check_images(version) + check_placeholders(version)
+        for lang, version in case.versions.items():
+            rendered = render_body(case.versions, lang, site.config)
+            findings += check_images(version, rendered) + check_markup(version, rendered)
+            findings += check_placeholders(version)
+    for lang, version in site.foreword.items():
+        rendered = render_body(site.foreword, lang, site.config)
+        findings += check_images(version, rendered) + check_markup(version, rendered)
     if source in site.foreword:
         findings += check_typography(site.foreword[source])
+    findings += check_unused_images(site)
     return sorted(set(findings + editor_notes(site)))
 
 

@@ -3,23 +3,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-import yaml
-
 from . import schema as s
 from .errors import Problem
+from .interface import DEFAULT_UI, UI_FILE, merge_ui  # noqa: F401 (DEFAULT_UI: for tests)
 from .yamltext import Lines, parse_yaml
 
 SITE_FILE = "site.yaml"
 AREAS_FILE = "areas.yaml"
 THEMES_FILE = "themes.yaml"
 GLOSSARY_FILE = "glossary.yaml"
-UI_FILE = "ui.yaml"
-DATA_FILES = (SITE_FILE, AREAS_FILE, THEMES_FILE, GLOSSARY_FILE)
-DEFAULT_UI = yaml.safe_load((Path(__file__).parent / "ui.yaml").read_text("utf-8"))
+DATA_FILES = (SITE_FILE, AREAS_FILE, THEMES_FILE, GLOSSARY_FILE, UI_FILE)
+REQUIRED_FILES = (SITE_FILE, AREAS_FILE, THEMES_FILE)
+# Top-level folders of the built site: a language code cannot be one of them.
+SITE_FOLDERS = frozenset({"assets", "images", "downloads", "pagefind"})
+# The list of all areas (or themes) is areas/index.html: no area can be called that.
+INDEX_SLUG = "index"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Config:
     glossary: tuple[GlossaryEntry, ...]
     ui: dict[str, dict]
     date: object = None  # the edition's date, for feeds
+    allow_raw_html: bool = False  # publish the bodies' raw HTML as written (only for trusted content)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -147,6 +149,8 @@ def _site_fields(codes: list[str]) -> list[s.Field]:
         s.Field("source_language", s.text, True, "the code of the language cases are written in first"),
         s.Field("languages", _languages, True, "a list of languages, each with code, html_lang and name"),
         s.Field("date", s.date, False, "the date of this edition, YYYY-MM-DD (used by the news feeds)"),
+        s.Field("allow_raw_html", s.boolean, False, "true to publish HTML written in the cases as it is "
+                "(scripts included): only for content you fully trust; by default it is made safe"),
     ]
 
 
@@ -176,19 +180,43 @@ def _glossary_fields(targets: list[str]) -> list[s.Field]:
 
 def parse_languages(site: Lines, path: str) -> tuple[list[Language], list[Problem]]:
     """Return the configured languages, checked one by one."""
+    value = site.get("languages")
+    if value is None or not isinstance(value, list) or not value:
+        line = site.line_of("languages")
+        what = "missing" if "languages" not in site else (_languages(value) or "is empty")
+        return [], [Problem(path, line, "languages", what,
+                            "a list of languages, each with code, html_lang and name")]
     problems: list[Problem] = []
     languages: list[Language] = []
-    for item in site.get("languages") or []:
-        found = s.check_fields(item, LANGUAGE_FIELDS, path, "languages",
-                               site.line_of("languages"))
+    for item in value:
+        found = s.check_fields(item, LANGUAGE_FIELDS, path, "languages", site.line_of("languages"))
         problems += found
-        if not found:
-            if item["code"] in [lang.code for lang in languages]:
-                problems.append(Problem(path, item.line, "languages.code",
-                                        f"'{item['code']}' is listed twice", "each language once"))
-                continue
+        if found:
+            continue
+        if item["code"] in [lang.code for lang in languages]:
+            problems.append(Problem(path, item.line, "languages.code",
+                                    f"'{item['code']}' is listed twice", "each language once"))
+        elif item["code"] in SITE_FOLDERS:
+            problems.append(Problem(path, item.line_of("code"), "languages.code",
+                                    f"'{item['code']}' is a folder of the built site",
+                                    "a language code such as 'zh', 'en' or 'fr'; not one of: "
+                                    + ", ".join(sorted(SITE_FOLDERS))))
+        else:
             languages.append(Language(item["code"], item["html_lang"], item["name"]))
     return languages, problems
+
+
+def _source_problems(site: Lines, codes: list[str]) -> list[Problem]:
+    """Return what is wrong with source_language: missing, not text, or not one of the languages."""
+    source = site.get("source_language")
+    expected = f"one of: {', '.join(codes)}"
+    if "source_language" not in site:
+        return [Problem(SITE_FILE, site.line, "source_language", "missing", expected)]
+    if not isinstance(source, str) or source not in codes:
+        what = f"'{source}' is not one of the languages" if isinstance(source, str) else \
+            f"expected a language code, got {s.type_name(source)}"
+        return [Problem(SITE_FILE, site.line_of("source_language"), "source_language", what, expected)]
+    return []
 
 
 def parse_entries(data: object, path: str, fields: list[s.Field], make: Callable,
@@ -214,8 +242,14 @@ def parse_entries(data: object, path: str, fields: list[s.Field], make: Callable
 def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], list[Problem]]:
     """Return the areas or themes of a data file: a list of slug/name/description entries."""
     if not isinstance(data, list) or not data:
-        return [], [Problem(path, 1, "file", f"expected a list of entries, got {s.type_name(data)}",
+        return [], [Problem(path, getattr(data, "line", 1), "file",
+                            f"expected a list of entries, got {s.type_name(data)}",
                             "one '- slug: …' entry per item, each with name and description")]
+    reserved = [Problem(path, item.line_of("slug"), "slug", f"'{INDEX_SLUG}' is the name of the page "
+                        f"that lists them all", "another slug, e.g. 'index-area'")
+                for item in data if isinstance(item, Lines) and item.get("slug") == INDEX_SLUG]
+    if reserved:
+        return [], reserved
     return parse_entries(data, path, _term_fields(codes), lambda item: Term(
         item["slug"], dict(item["name"]), dict(item["description"]),
         dict(item.get("full_name") or item["name"]), tuple(item["map"]) if item.get("map") else None,
@@ -227,70 +261,62 @@ def parse_glossary(data: object, path: str, targets: list[str]) -> tuple[list[Gl
     if data is None:
         return [], []
     if not isinstance(data, list):
-        return [], [Problem(path, 1, "file", f"expected a list of terms, got {s.type_name(data)}",
-                            "one '- slug: …' entry per term")]
+        return [], [Problem(path, getattr(data, "line", 1), "file",
+                            f"expected a list of terms, got {s.type_name(data)}", "one '- slug: …' entry per term")]
     return parse_entries(data, path, _glossary_fields(targets), lambda item: GlossaryEntry(
         item["slug"], item["hanzi"], item["pinyin"], dict(item["translation"]),
         dict(item["explanation"])))
 
 
-def merge_ui(custom: object, codes: list[str], path: str) -> tuple[dict[str, dict], list[Problem]]:
-    """Return interface strings per language: package defaults overlaid by the content's ui.yaml."""
-    custom = custom if isinstance(custom, dict) else {}
-    reference = DEFAULT_UI["en"]
-    ui: dict[str, dict] = {}
-    problems: list[Problem] = []
-    for code in codes:
-        merged = {**DEFAULT_UI.get(code, {}), **dict(custom.get(code) or {})}
-        missing = [key for key in reference if key not in merged]
-        if missing:
-            line = custom.line_of(code) if isinstance(custom, Lines) else 1
-            problems.append(Problem(path, line, code, f"no interface text for: {', '.join(missing)}",
-                                    f"add them under '{code}:' in content/{UI_FILE}, "
-                                    "using the 'en' block of sitegen/ui.yaml as a model"))
-        ui[code] = merged
-    return ui, problems
+def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tuple[Config | None, list[Problem]]:
+    """Return the Config built from the data files' texts, or None and every problem found.
 
-
-def parse_config(texts: dict[str, str]) -> tuple[Config | None, list[Problem]]:
-    """Return the Config built from the data files' texts, or None and every problem found."""
+    `present` names the files that exist, read or not: one that could not be read was
+    reported already and is not also "missing".
+    """
+    present = set(texts) if present is None else present
     problems: list[Problem] = []
-    data = {}
-    for name in DATA_FILES + (UI_FILE,):
+    data: dict[str, object] = {}
+    broken = {name for name in DATA_FILES if name in present and name not in texts}  # reported already
+    for name in DATA_FILES:
         if name not in texts:
-            if name in (SITE_FILE, AREAS_FILE, THEMES_FILE):
-                problems.append(Problem(name, 1, "file", "missing",
-                                        f"a {name} in the content folder"))
+            if name in REQUIRED_FILES and name not in present:
+                problems.append(Problem(name, 1, "file", "missing", f"a {name} in the content folder"))
             continue
         data[name], found = parse_yaml(texts[name], name)
         problems += found
+        if data[name] is None and found:
+            broken.add(name)
     site = data.get(SITE_FILE)
     if not isinstance(site, Lines):
-        if SITE_FILE in data and not problems:
-            problems.append(Problem(SITE_FILE, 1, "file", "expected 'key: value' fields",
+        if SITE_FILE in data and SITE_FILE not in broken:
+            problems.append(Problem(SITE_FILE, getattr(site, "line", 1), "file",
+                                    f"expected 'key: value' fields, got {s.type_name(site)}",
                                     "title, subtitle, credits, base_url, source_language, languages"))
         return None, problems
     languages, found = parse_languages(site, SITE_FILE)
-    problems += found
     codes = [lang.code for lang in languages]
-    problems += s.check_fields(site, _site_fields(codes), SITE_FILE)
     source = site.get("source_language")
-    if isinstance(source, str) and codes and source not in codes:
-        problems.append(Problem(SITE_FILE, site.line_of("source_language"), "source_language",
-                                f"'{source}' is not one of the languages",
-                                f"one of: {', '.join(codes)}"))
-    areas, found = parse_terms(data.get(AREAS_FILE), AREAS_FILE, codes)
+    if not found:
+        found = _source_problems(site, codes)
+    if found:
+        # Every other text is checked against the languages: with them wrong, the rest would
+        # only repeat this one cause many times over.
+        return None, problems + found
+    problems += s.check_fields(site, _site_fields(codes), SITE_FILE)
+    areas, found = ([], []) if AREAS_FILE in broken else parse_terms(data.get(AREAS_FILE), AREAS_FILE, codes)
     problems += found
-    themes, found = parse_terms(data.get(THEMES_FILE), THEMES_FILE, codes)
+    themes, found = ([], []) if THEMES_FILE in broken else parse_terms(data.get(THEMES_FILE), THEMES_FILE, codes)
     problems += found
     targets = [c for c in codes if c != source]
-    glossary, found = parse_glossary(data.get(GLOSSARY_FILE), GLOSSARY_FILE, targets)
+    glossary, found = ([], []) if GLOSSARY_FILE in broken else parse_glossary(
+        data.get(GLOSSARY_FILE), GLOSSARY_FILE, targets)
     problems += found
-    ui, found = merge_ui(data.get(UI_FILE), codes, UI_FILE)
+    ui, found = ({}, []) if UI_FILE in broken else merge_ui(data.get(UI_FILE), codes, UI_FILE)
     problems += found
-    if problems:
+    if problems or broken:
         return None, problems
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return Config(dict(site["title"]), dict(site["subtitle"]), dict(site["credits"]), base_url,
                   source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui,
-                  site.get("date")), []
+                  site.get("date"), bool(site.get("allow_raw_html"))), []

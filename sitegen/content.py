@@ -2,36 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import schema as s
-from .config import Config, DATA_FILES, UI_FILE, parse_entries
+from .config import Config, parse_entries
 from .errors import Problem
 from .figures import APPROX, KeyFigure
 from .yamltext import Lines, parse_yaml, split_front_matter
 
 CASES_DIR = "cases"
-IMAGES_DIR = "images"  # copied to the site as it is; bodies refer to images/NAME
 FOREWORD = "foreword"
 _NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
-
-
-def read_sources(content_dir: Path) -> dict[str, bytes]:
-    """Return the bytes of every data and Markdown file of a content folder, by relative path."""
-    found = {}
-    for path in sorted(content_dir.rglob("*")):
-        relative = path.relative_to(content_dir).as_posix()
-        if path.is_file() and (relative in DATA_FILES + (UI_FILE,) or path.suffix == ".md"):
-            found[relative] = path.read_bytes()
-    return found
-
-
-def list_images(content_dir: Path) -> frozenset[str]:
-    """Return the paths, relative to the content folder, of the files under images/."""
-    folder = content_dir / IMAGES_DIR
-    return frozenset(p.relative_to(content_dir).as_posix() for p in folder.rglob("*") if p.is_file())
+# Invisible characters that no editor shows and Markdown uses for itself (STX, ETX): tab and
+# line breaks aside, the C0 and C1 control characters and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Figures are counts, sums and shares of a case: past this, a value is a slip of the keyboard.
+MAX_FIGURE = 10**15
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -46,7 +34,15 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(path, line, "file",
                               f"is not UTF-8 (byte 0x{raw[error.start]:02X} cannot be read)",
                               "save the file with the encoding 'UTF-8' in your editor")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - text.rfind("\n", 0, control.start())
+        return None, [Problem(path, line, "file", f"holds an invisible control character "
+                              f"(U+{ord(control.group()):04X}) at column {column}",
+                              "delete it: retype the few characters around that place")]
+    return text, []
 
 
 @dataclass(frozen=True)
@@ -143,13 +139,30 @@ def _foreword_fields(source: bool) -> list[s.Field]:
     return fields
 
 
-def _figure_value(value: object) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, list)):
-        return f"expected a number, or [low, high], got {s.type_name(value)}"
-    if isinstance(value, list) and (len(value) != 2 or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-        return "expected a range written [low, high]"
+def _figure_number(value: object) -> str | None:
+    """Return what is wrong with one figure value: not a number, not finite, negative, absurd."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected a number, got {s.type_name(value)}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"'{value}' is not a number a reader can use"
+    if value < 0:
+        return f"{value} is negative: a figure is a count, a sum or a share"
+    if value > MAX_FIGURE:
+        return "is larger than any figure of a case (more than 10^15)"
     return None
+
+
+def _figure_value(value: object) -> str | None:
+    if isinstance(value, list):
+        if len(value) != 2:
+            return "expected a range written [low, high]"
+        for number in value:
+            if _figure_number(number):
+                return _figure_number(number)
+        if value[0] >= value[1]:
+            return f"the range [{value[0]}, {value[1]}] does not go from low to high"
+        return None
+    return _figure_number(value)
 
 
 def _figure_fields(config: Config) -> list[s.Field]:
@@ -163,7 +176,8 @@ def _figure_fields(config: Config) -> list[s.Field]:
 
     return [
         s.Field("id", s.slug_problem, True, s.SLUG_HELP),
-        s.Field("value", _figure_value, True, "the number as a plain value, e.g. 37840000 for 3784万"),
+        s.Field("value", _figure_value, True, "the number as a plain value, e.g. 37840000 for 3784万, "
+                "or a range [low, high]; a decrease is written as a positive number with a label saying so"),
         s.Field("unit", unit, True, f"one of: {', '.join(units)}"),
         s.Field("approx", approx, False,
                 "one of: more_than (余), over (超), nearly (近); leave out for an exact figure"),

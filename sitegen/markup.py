@@ -1,14 +1,19 @@
-"""Markdown → HTML for case bodies, with stable heading anchors and Chinese line joining."""
+"""Markdown → HTML for case bodies: sanitised, with stable heading anchors and Chinese line joining."""
 from __future__ import annotations
 
+import html as htmllib
 import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
+import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import render_inner_html
 from markdown.treeprocessors import Treeprocessor
 from pypinyin import lazy_pinyin
 
@@ -22,6 +27,41 @@ _WIDE = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf90
 _INLINE_TAG = r"<(?!/?(?:p|h[1-6]|ul|ol|li|dl|dt|dd|div|table|thead|tbody|tr|td|th|blockquote|pre|hr)\b)[^>]+>"
 _WIDE_BREAK = re.compile(rf"([{_WIDE}])((?:{_INLINE_TAG})*)[ \t]*\n[ \t]*((?:{_INLINE_TAG})*)(?=[{_WIDE}])")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+# What a body may hold once rendered: what the booklet's Markdown produces (with attribute
+# lists, tables and footnotes), and the few inline elements an editor may write by hand.
+# Anything else is removed unless the site trusts its raw HTML (site.yaml: allow_raw_html).
+SAFE_TAGS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
+    "em", "strong", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "div", "sup", "sub",
+    "b", "i", "u", "s", "del", "ins", "mark", "small", "abbr", "q", "cite", "span", "ruby", "rt", "rp"})
+_CELL = {"style", "colspan", "rowspan", "align"}
+SAFE_ATTRIBUTES = {
+    "*": {"lang", "title"}, "a": {"href"}, "img": {"src", "alt", "width", "height"}, "ol": {"start"},
+    "th": _CELL, "td": _CELL, "sup": {"id"}, "li": {"id"}, **{f"h{n}": {"id"} for n in range(1, 7)}}
+SAFE_CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
+# case: links are made relative to the page after rendering, and checked like the others.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "case"})
+_URL_ATTRIBUTES = {"href", "src"}
+_DROPPED_WITH_CONTENT = {"script", "style"}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link or image of a rendered body, as the page holds it."""
+
+    tag: str      # 'a' or 'img'
+    address: str  # href or src
+    alt: str = "" # an image's text alternative
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Something a body's HTML held that the published page leaves out."""
+
+    what: str    # for the message: "<script> and its content", "the attribute onclick of <a>"
+    needle: str  # text to find in the source to say on which line it was written
 
 
 @dataclass(frozen=True)
@@ -40,6 +80,8 @@ class Rendered:
     html: str
     blocks: tuple[str, ...]  # tag of each top-level block, in order: h2, p, ul…
     headings: tuple[Heading, ...]
+    links: tuple[Link, ...] = ()             # every link and image in the HTML
+    dropped: tuple[Dropped, ...] = ()        # what sanitising removed, in the order written
 
 
 def slugify(text: str) -> str:
@@ -79,7 +121,7 @@ class _Shape(Treeprocessor):
             self.blocks.append(child.tag)
             if child.tag not in HEADINGS:
                 continue
-            text = "".join(child.itertext()).strip()
+            text = heading_text(child, self.md)
             index = len(self.headings)
             if self.given is not None:
                 anchor = self.given[index] if index < len(self.given) else f"section-{index + 1}"
@@ -91,6 +133,13 @@ class _Shape(Treeprocessor):
             used.add(anchor)
             child.set("id", anchor)
             self.headings.append(Heading(int(child.tag[1]), anchor, text))
+
+
+def heading_text(element: etree.Element, md: markdown.Markdown) -> str:
+    """Return a heading as the reader sees its words: raw HTML in it reduced to its text, never
+    to Markdown's internal placeholders, and no script or style content."""
+    inner = render_inner_html(element, md)
+    return " ".join(htmllib.unescape(nh3.clean(inner, tags=set())).split())
 
 
 class _ShapeExtension(Extension):
@@ -112,21 +161,82 @@ def _converter() -> markdown.Markdown:
     return _converters.md
 
 
+class _Inventory(HTMLParser):
+    """Read rendered HTML for its links and images, and for what sanitising would drop."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[Link] = []
+        self.dropped: list[Dropped] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in _URL_ATTRIBUTES and value is not None and tag in ("a", "img"):
+                self.links.append(Link(tag, value.strip(), dict(attrs).get("alt") or ""))
+        if tag not in SAFE_TAGS:
+            content = " and its content" if tag in _DROPPED_WITH_CONTENT else ""
+            self.dropped.append(Dropped(f"<{tag}>{content}", f"<{tag}"))
+            return
+        allowed = SAFE_ATTRIBUTES.get(tag, set()) | SAFE_ATTRIBUTES["*"]
+        for name, value in attrs:
+            if name == "class":
+                wrong = [c for c in (value or "").split() if c not in SAFE_CLASSES.get(tag, ())]
+                if wrong:
+                    self.dropped.append(Dropped(f"the class '{wrong[0]}' of <{tag}>", wrong[0]))
+            elif name not in allowed:
+                self.dropped.append(Dropped(f"the attribute {name} of <{tag}>", name))
+            elif name in _URL_ATTRIBUTES and not is_safe_address(value or ""):
+                self.dropped.append(Dropped(f"the address '{value}' of <{tag}>", (value or "").strip()))
+
+
+def is_safe_address(address: str) -> bool:
+    """Return True for the addresses a page may hold: relative, or http(s), mailto or case:."""
+    try:
+        scheme = urlsplit(address.strip()).scheme
+    except ValueError:
+        return False
+    return not scheme or scheme.lower() in SAFE_SCHEMES
+
+
+def inventory(html: str) -> _Inventory:
+    """Return the links, images and unsafe parts of an HTML fragment."""
+    reader = _Inventory()
+    reader.feed(html)
+    reader.close()
+    return reader
+
+
+def sanitise(html: str) -> str:
+    """Return HTML with only the safe elements, attributes and addresses (a maintained sanitiser: nh3)."""
+    return nh3.clean(html, tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES, allowed_classes=SAFE_CLASSES,
+                     url_schemes=set(SAFE_SCHEMES), link_rel=None, filter_style_properties={"text-align"},
+                     clean_content_tags=_DROPPED_WITH_CONTENT)
+
+
 @lru_cache(maxsize=8192)
-def render_markdown(text: str, anchors: tuple[str, ...] | None = None) -> Rendered:
-    """Return the body as HTML; headings take `anchors` in order when given (a translation)."""
+def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: bool = False) -> Rendered:
+    """Return the body as HTML; headings take `anchors` in order when given (a translation).
+
+    Unless the site `trusted` its raw HTML, the HTML is sanitised and what was removed is listed.
+    """
     md = _converter()
     md.reset()
     md.shape.start(anchors)
-    html = join_wide_lines(md.convert(text))
-    return Rendered(html, tuple(md.shape.blocks), tuple(md.shape.headings))
+    html = md.convert(text)
+    dropped: tuple[Dropped, ...] = ()
+    if not trusted:
+        dropped = tuple(inventory(html).dropped)
+        html = sanitise(html)  # always: the inventory only words the warnings
+    html = join_wide_lines(html)
+    return Rendered(html, tuple(md.shape.blocks), tuple(md.shape.headings), tuple(inventory(html).links),
+                    dropped)
 
 
-def render_version(body: str, source_body: str | None = None) -> Rendered:
+def render_version(body: str, source_body: str | None = None, trusted: bool = False) -> Rendered:
     """Return a body as HTML; a translation (with its source's body) takes the source's heading anchors."""
     if source_body is None:
-        return render_markdown(body)
-    return render_markdown(body, tuple(h.anchor for h in render_markdown(source_body).headings))
+        return render_markdown(body, None, trusted)
+    return render_markdown(body, tuple(h.anchor for h in render_markdown(source_body).headings), trusted)
 
 
 def block_lines(text: str, first_line: int) -> list[int]:

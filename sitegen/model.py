@@ -1,15 +1,16 @@
 """Checked files → the Site: cases paired across languages, grouped by area and theme."""
 from __future__ import annotations
 
-import re
 from functools import cached_property
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
 from .errors import Problem
 from .figures import KeyFigure
-from .markup import HEADINGS, block_lines, render_markdown, render_version
+from .markup import HEADINGS, Rendered, block_lines, render_markdown, render_version
+from .sources import IMAGES_DIR
 
 _BLOCK_NAMES = {"p": "a paragraph", "ul": "a list", "ol": "a numbered list", "table": "a table",
                 "blockquote": "a quotation", "hr": "a rule", "pre": "a code block", "div": "footnotes"}
@@ -36,8 +37,9 @@ class Site:
     config: Config
     foreword: dict[str, Version]
     cases: tuple[Case, ...]  # in booklet order
-    images: frozenset[str] = frozenset()  # content-relative paths under images/
+    images: dict[str, Path] = field(default_factory=dict)  # images/… the pages use → the file to publish
     preview: bool = False  # drafts included, marked as such
+    unused_images: tuple[str, ...] = ()  # in images/ but used by no page: not published
 
     @cached_property
     def versions_by_slug(self) -> dict[str, dict[str, Version]]:
@@ -56,6 +58,13 @@ class Site:
             for slug in getattr(case, kind):
                 grouped[slug].append(case)
         return grouped
+
+
+def render_body(versions: dict[str, Version], lang: str, config: Config) -> Rendered:
+    """Return one language's body rendered as published: a translation with its source's anchors."""
+    source = config.source_language
+    return render_version(versions[lang].body, None if lang == source else versions[source].body,
+                          config.allow_raw_html)
 
 
 def _block_name(tag: str) -> str:
@@ -141,52 +150,79 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
     return cases, problems
 
 
-_CASE_LINK = re.compile(r"\]\(case:([^)#\s]*)(?:#([^)\s]*))?")
-_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+def find_line(lines: list[str], needle: str, first_line: int, after: int = 0) -> int:
+    """Return the file line of the first of `lines` (from index `after`) holding `needle`, else `first_line`."""
+    for index in range(after, len(lines)):
+        if needle and needle in lines[index]:
+            return first_line + index
+    return first_line if after == 0 else find_line(lines, needle, first_line)
 
 
-def check_references(versions: list[Version], cases: list[Case], drafts: set[str],
-                     images: frozenset[str], source_language: str,
-                     unreadable: frozenset[str] = frozenset()) -> list[Problem]:
-    """Return a problem for each link to a case, section or image that does not exist.
+def locate(text: str, needles: list[str], first_line: int) -> list[int]:
+    """Return the file line of each needle in turn: a needle met again is looked for past its last line."""
+    lines, after, found = text.split("\n"), {}, []
+    for needle in needles:
+        line = find_line(lines, needle, first_line, after.get(needle, 0))
+        after[needle] = line - first_line + 1
+        found.append(line)
+    return found
 
-    Links to `unreadable` cases are left alone: those files' own problems were reported.
-    """
-    by_slug = {c.slug: c for c in cases}
+
+def check_links(version: Version, rendered: Rendered, cases: dict[str, Case], drafts: set[str],
+                images: dict[str, Path], source_language: str,
+                unreadable: frozenset[str] = frozenset()) -> tuple[list[Problem], set[str]]:
+    """Return a problem for each link to a case, section or image that does not exist, read from
+    the links and images the Markdown produced (inline, reference-style or raw HTML alike), and
+    the images the version uses. Links to `unreadable` cases are left alone: reported already."""
+    problems, used = [], set()
+    lines = locate(version.body, [link.address for link in rendered.links], version.body_line)
+    for link, line in zip(rendered.links, lines):
+        tag, address = link.tag, link.address
+        where = (version.path, line)
+        if tag == "a" and address.startswith("case:"):
+            slug, _, anchor = address[len("case:"):].partition("#")
+            target = cases.get(slug)
+            if target is None and slug in unreadable:
+                continue
+            if target is None:
+                why = "is a draft, not published" if slug in drafts else "is not a case"
+                problems.append(Problem(*where, "link", f"case:{slug} {why}",
+                                        "case:SLUG with the slug of a published case, e.g. case:"
+                                        + (next(iter(cases), "my-case"))))
+            elif anchor and anchor not in {h.anchor for h in render_markdown(
+                    target.versions[source_language].body).headings}:
+                problems.append(Problem(*where, "link", f"case:{slug}#{anchor}: no such section",
+                                        "the anchor of one of that case's headings"))
+        elif tag == "img" or address.startswith(f"{IMAGES_DIR}/"):
+            if address in images:
+                used.add(address)
+            elif tag == "img" and (address.startswith("//") or "://" in address):
+                problems.append(Problem(*where, "image", f"'{address}' is on another site",
+                                        f"copy the image into content/{IMAGES_DIR}/ and write {IMAGES_DIR}/NAME"))
+            else:
+                problems.append(Problem(*where, "image" if tag == "img" else "link",
+                                        f"'{address}' does not exist",
+                                        f"a file in content/{IMAGES_DIR}/, written {IMAGES_DIR}/NAME"))
+    return problems, used
+
+
+def check_orders(sources: dict[str, tuple[Version, Facts]]) -> list[Problem]:
+    """Return a problem for each case that takes a position in the booklet another case has."""
+    first: dict[int, Version] = {}
     problems = []
-    for version in versions:
-        lines = version.body.split("\n")
-        for number, line in enumerate(lines, start=version.body_line):
-            for slug, anchor in _CASE_LINK.findall(line):
-                target = by_slug.get(slug)
-                if target is None and slug in unreadable:
-                    continue
-                if target is None:
-                    why = "is a draft, not published" if slug in drafts else "is not a case"
-                    problems.append(Problem(version.path, number, "link", f"case:{slug} {why}",
-                                            "case:SLUG with the slug of a published case, "
-                                            "e.g. case:" + (cases[0].slug if cases else "my-case")))
-                elif anchor and anchor not in {h.anchor for h in render_markdown(
-                        target.versions[source_language].body).headings}:
-                    problems.append(Problem(version.path, number, "link",
-                                            f"case:{slug}#{anchor}: no such section",
-                                            "the anchor of one of that case's headings"))
-            for src in _IMAGE.findall(line):
-                if src.startswith(("http://", "https://", "//")):
-                    problems.append(Problem(version.path, number, "image", f"'{src}' is on another site",
-                                            "copy the image into content/images/ and write images/NAME"))
-                elif src not in images:
-                    problems.append(Problem(version.path, number, "image", f"'{src}' does not exist",
-                                            "a file in content/images/, written images/NAME"))
+    for version, facts in sorted(sources.values(), key=lambda pair: pair[0].path):
+        if facts.order in first:
+            problems.append(Problem(version.path, version.line_of("order"), "order",
+                                    f"{facts.order} is also the order of {first[facts.order].path}",
+                                    "each case its own position in the booklet"))
+        else:
+            first[facts.order] = version
     return problems
 
 
-def build_site(texts: dict[str, str | None], config: Config, images: frozenset[str] = frozenset(),
-               preview: bool = False) -> tuple[Site | None, list[Problem]]:
-    """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem.
-
-    Drafts are checked always, but kept only in a preview.
-    """
+def read_versions(texts: dict[str, str | None], config: Config):
+    """Return the source cases (with their facts), the translations, the foreword's versions, the
+    stems of sources that could not be read, and every problem with the files."""
     problems: list[Problem] = []
     sources: dict[str, tuple[Version, Facts]] = {}
     translations: list[Version] = []
@@ -218,24 +254,53 @@ def build_site(texts: dict[str, str | None], config: Config, images: frozenset[s
                                     "a different file name, or a 'slug:' of its own"))
         else:
             sources[version.slug] = (version, facts)
-    if foreword and config.source_language in foreword:
-        source = foreword[config.source_language]
-        for lang, version in list(foreword.items()):
-            if lang != config.source_language:
-                found = check_alignment(source, version)
-                problems += found
-                if found:
-                    del foreword[lang]
-    elif foreword:
-        problems.append(Problem(f"{FOREWORD}.{config.source_language}.md", 1, "file", "missing",
-                                "the foreword in the source language, which the others translate"))
+    return sources, translations, foreword, unreadable, problems
+
+
+def _align_foreword(foreword: dict[str, Version], source: str) -> tuple[dict[str, Version], list[Problem]]:
+    """Return the foreword's versions that follow the source's, and a problem for each that does not."""
+    if not foreword:
+        return {}, []
+    if source not in foreword:
+        return {}, [Problem(f"{FOREWORD}.{source}.md", 1, "file", "missing",
+                            "the foreword in the source language, which the others translate")]
+    problems, kept = [], {}
+    for lang, version in sorted(foreword.items()):
+        found = check_alignment(foreword[source], version) if lang != source else []
+        problems += found
+        if not found:
+            kept[lang] = version
+    return kept, problems
+
+
+def build_site(texts: dict[str, str | None], config: Config, images: dict[str, Path] | None = None,
+               preview: bool = False) -> tuple[Site | None, list[Problem]]:
+    """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem.
+
+    Drafts are checked always, but kept only in a preview. Of the `images`, only those a
+    page uses are kept, to be published.
+    """
+    images = images or {}
+    sources, translations, foreword, unreadable, problems = read_versions(texts, config)
+    problems += check_orders(sources)
+    foreword, found = _align_foreword(foreword, config.source_language)
+    problems += found
     cases, found = _pair(sources, translations, config, unreadable)
     problems += found
     drafts = {c.slug for c in cases if c.draft}
     published = [c for c in cases if preview or not c.draft]
-    versions = [v for c in published for v in c.versions.values()] + list(foreword.values())
-    problems += check_references(versions, published, drafts, images, config.source_language,
-                                 frozenset(unreadable))
+    if not preview and not published and not problems:
+        problems.append(Problem(CASES_DIR, 1, "cases", "no case to publish" + (
+            f": all {len(cases)} are drafts" if cases else ""), "write one with 'python build.py new', "
+            "or delete the line 'draft: true' of a finished one"))
+    by_slug, source, used = {c.slug: c for c in published}, config.source_language, set()
+    for versions in [c.versions for c in published] + [foreword]:
+        for lang, version in versions.items():
+            rendered = render_body(versions, lang, config)
+            found, uses = check_links(version, rendered, by_slug, drafts, images, source, frozenset(unreadable))
+            problems += found
+            used |= uses
     if problems:
         return None, problems
-    return Site(config, dict(sorted(foreword.items())), tuple(published), images, preview), []
+    return Site(config, foreword, tuple(published), {path: images[path] for path in sorted(used)}, preview,
+                tuple(sorted(set(images) - used))), []

@@ -4,9 +4,11 @@ from __future__ import annotations
 import logging
 import subprocess
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+from urllib.request import url2pathname
 
 from .errors import BuildFailed, Problem
-from .model import Site
+from .model import Site, find_line, render_body
 from .render import booklet_path
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,58 @@ def font_css(chinese: str, latin: str | None, latin_first: bool) -> str:
             f":lang(zh), :lang(zh) * {{ font-family: {chinese_stack} !important; }}")
 
 
+def is_inside(url: str, root: Path) -> bool:
+    """Return True for a file: URL naming a file inside `root` (links followed), or a data: URL."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return True
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    try:
+        path = Path(url2pathname(parts.path)).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return path.is_relative_to(root.resolve()) and path.is_file()
+
+
+def make_fetcher(root: Path):
+    """Return a WeasyPrint URL fetcher that serves the built site's own files and refuses every
+    other file and every other server, keeping what it refused in `.refused`."""
+    from weasyprint.urls import URLFetcher
+
+    class SiteFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            if not is_inside(url, root):
+                self.refused.append(url)
+                raise ValueError(f"not a file of the site: {url}")
+            return super().fetch(url, headers)
+
+    return SiteFetcher()
+
+
+def refused_problems(site: Site, refused: list[str], root: Path, page: str) -> list[Problem]:
+    """Return a problem for each address the PDF refused to fetch, on the line of the body that has it."""
+    page_url = (root / page).resolve().as_uri()
+    problems = []
+    for url in sorted(set(refused)):
+        found = []
+        for versions in [c.versions for c in site.cases] + [site.foreword]:
+            for lang, version in versions.items():
+                for link in render_body(versions, lang, site.config).links:
+                    if urljoin(page_url, link.address).split("#")[0] == url.split("#")[0]:
+                        line = find_line(version.body.split("\n"), link.address, version.body_line)
+                        found.append(Problem(version.path, line, "pdf", f"'{link.address}' is not a file of "
+                                             "the booklet, so it was left out of the PDF",
+                                             "link only to the booklet's pages and images/"))
+        problems += found or [Problem("pdf", 1, "pdf", f"'{url}' is not a file of the booklet, so it was "
+                                      "left out of the PDF", "link only to the booklet's pages and images/")]
+    return problems
+
+
 def editions(site: Site) -> dict[str, str]:
     """Return each PDF edition's booklet page: one per language and the bilingual one."""
     found = {lang: booklet_path(lang) for lang in site.config.codes}
@@ -74,8 +128,9 @@ def pdf_path(edition: str, paper: str) -> str:
     return f"downloads/booklet-{edition}{'' if paper == 'a4' else '-' + paper}.pdf"
 
 
-def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> dict[str, tuple[str, bytes]]:
-    """Return every edition as (site path, PDF bytes), rendered from the booklet pages in `staged`."""
+def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, tuple[str, bytes]], list[Problem]]:
+    """Return every edition as (site path, PDF bytes), rendered from the booklet pages in `staged`,
+    and a problem (on the content's file and line) for each address it refused to fetch."""
     family = pick_cjk_font(read_font_families())
     if family is None:
         raise BuildFailed([Problem("pdf", 1, "font", *NO_FONT)])
@@ -83,11 +138,14 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> dict[str, tuple[
     from weasyprint import CSS, HTML  # imported here: only the pdf command needs it
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    result = {}
+    result, problems = {}, []
     for edition, page in editions(site).items():
         fonts = font_css(family, latin, latin_first=edition not in ("bilingual", site.config.source_language))
-        document = HTML(filename=str(staged / page))
+        fetcher = make_fetcher(staged)
+        document = HTML(filename=str(staged / page), url_fetcher=fetcher)
         result[edition] = (pdf_path(edition, paper),
-                           document.write_pdf(stylesheets=[CSS(string=PAPER[paper]), CSS(string=fonts)]))
+                           document.write_pdf(stylesheets=[CSS(string=PAPER[paper], url_fetcher=fetcher),
+                                                           CSS(string=fonts, url_fetcher=fetcher)]))
+        problems += refused_problems(site, fetcher.refused, staged, page)
         log.info("%s: %d KB", pdf_path(edition, paper), len(result[edition][1]) // 1024)
-    return result
+    return result, problems

@@ -11,8 +11,7 @@ from markupsafe import Markup
 from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
 from .reading import explain_terms, split_blocks
-from .markup import render_version
-from .model import Case, Site
+from .model import Case, Site, render_body
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
 
@@ -161,19 +160,19 @@ def build_environment(templates: Path) -> Environment:
 
 
 _CASE_HREF = re.compile(r'href="case:([^"#]*)(#[^"]*)?"')
-_IMAGE_SRC = re.compile(r'src="(images/[^"]*)"')
+_IMAGE_SRC = re.compile(r'(src|href)="(images/[^"]*)"')
 
 
 def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_booklet: bool = False) -> Markup:
     """Return a version's body as HTML for the page at `page_path`.
 
     A translation's headings take the source's anchors; case:SLUG links and images/
-    sources become links relative to the page. In the booklet, where every case shares
+    files become links relative to the page. In the booklet, where every case shares
     one page, ids are prefixed, case links stay in the page and Chinese lines keep
     their last characters together.
     """
     versions = case_or_foreword.versions if isinstance(case_or_foreword, Case) else case_or_foreword
-    rendered = _rendered(site, versions, lang)
+    rendered = render_body(versions, lang, site.config)
     languages = site.versions_by_slug
 
     def case_link(match: re.Match) -> str:
@@ -189,8 +188,8 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
         slug = case_or_foreword.slug if isinstance(case_or_foreword, Case) else "foreword"
         html = keep_tails(shift_headings(prefix_ids(html, booklet_anchor(slug, lang) + "-")))
     html = _CASE_HREF.sub(case_link, html)
-    html = _IMAGE_SRC.sub(lambda m: f'src="{relative_url(page_path, m.group(1))}"', html)
-    # Markdown is the office's own trusted input: the one place it is marked safe.
+    html = _IMAGE_SRC.sub(lambda m: f'{m.group(1)}="{relative_url(page_path, m.group(2))}"', html)
+    # Sanitised when rendered (or trusted by the site's own choice): the one place it is marked safe.
     return Markup(html)
 
 
@@ -220,13 +219,7 @@ def booklet_anchor(slug: str, lang: str) -> str:
 
 def headings(site: Site, case: Case, lang: str):
     """Return the section headings of a case in `lang`, with anchors shared across languages."""
-    return _rendered(site, case.versions, lang).headings
-
-
-def _rendered(site: Site, versions: dict, lang: str):
-    """Return one language's body rendered, a translation with its source's anchors."""
-    source = site.config.source_language
-    return render_version(versions[lang].body, None if lang == source else versions[source].body)
+    return render_body(case.versions, lang, site.config).headings
 
 
 def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None) -> list[Output]:

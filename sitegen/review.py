@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Version
+from .errors import Fault, Problem, os_reason
 from .model import Site
 
 REVIEWED_DIR = "reviewed"  # content/reviewed/SLUG.LANG.json: the source as it was when reviewed
@@ -30,24 +31,43 @@ def snapshot_path(content: Path, slug: str, lang: str) -> Path:
     return content / REVIEWED_DIR / f"{slug}.{lang}.json"
 
 
-def read_snapshots(content: Path) -> dict[tuple[str, str], list[str]]:
-    """Return the reviewed source blocks by (slug, language), for every snapshot on disk."""
-    snapshots = {}
-    for path in sorted((content / REVIEWED_DIR).glob("*.json")):
+def read_snapshots(content: Path) -> tuple[dict[tuple[str, str], list[str]], list[Problem]]:
+    """Return the reviewed source blocks by (slug, language), for every record on disk, and a
+    problem for each record that cannot be read (that translation counts as never reviewed)."""
+    folder = content / REVIEWED_DIR
+    if not folder.is_dir():
+        return {}, ([Problem(REVIEWED_DIR, 1, "folder", "is a file, not a folder, so no translation "
+                             "counts as reviewed", "delete or rename it; 'python build.py review' makes "
+                             "the folder")] if folder.exists() else [])
+    snapshots, problems = {}, []
+    for path in sorted(folder.glob("*.json")):
         slug, _, lang = path.stem.rpartition(".")
         try:
-            snapshots[(slug, lang)] = json.loads(path.read_text(encoding="utf-8"))["blocks"]
-        except (ValueError, KeyError, UnicodeDecodeError):
-            snapshots[(slug, lang)] = []  # unreadable counts as never reviewed
-    return snapshots
+            blocks = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+            if not isinstance(blocks, list) or not all(isinstance(b, str) for b in blocks):
+                raise ValueError("blocks is not a list of text")
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            problems.append(Problem(f"{REVIEWED_DIR}/{path.name}", 1, "review", "is not a review record that "
+                                    "can be read, so the translation counts as never reviewed",
+                                    f"run: python build.py review {slug or 'SLUG'} --lang {lang or 'LANG'}"))
+            continue
+        snapshots[(slug, lang)] = blocks
+    return snapshots, problems
 
 
 def write_snapshot(content: Path, slug: str, lang: str, source: Version) -> Path:
     """Record that the `lang` translation of `slug` matches the source as it is now."""
     path = snapshot_path(content, slug, lang)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise Fault(f"{path.parent} is a file, not a folder", "delete or rename it, then run review again")
     record = {"source": source.path, "blocks": source_blocks(source)}
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                        encoding="utf-8")
+    except OSError as error:
+        raise Fault(f"Cannot record the review in {path}: {os_reason(error)}",
+                    "check that the file and its folder are yours to write to") from error
     return path
 
 

@@ -25,6 +25,9 @@ def index_site(folder: Path) -> None:
         raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
                                    "pip install -r requirements.txt")]) from error
     if result.returncode != 0 or not (folder / BUNDLE / "pagefind.js").is_file():
-        why = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no index was written"]
-        raise BuildFailed([Problem("search", 1, "pagefind", why[0], "pip install -r requirements.txt "
-                                   "(the package 'pagefind[extended]')")])
+        said = (result.stderr or result.stdout).strip().splitlines()
+        missing = any("No module named" in line for line in said)
+        raise BuildFailed([Problem("search", 1, "pagefind", said[-1] if said else "no index was written",
+                                   "pip install -r requirements.txt (the package 'pagefind[extended]')"
+                                   if missing else "report this with the message above; the site built "
+                                   "last was left as it was")])

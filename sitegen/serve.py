@@ -18,7 +18,6 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from . import Paths, check_site, load_site
-from .content import IMAGES_DIR
 from .errors import BuildFailed, Fault, Problem
 from .render import Output, render_site, render_status
 from .write import sync_site
@@ -75,8 +74,7 @@ class Preview:
             findings, statuses = check_site(site, self.paths.content)
             outputs.append(Output("_status.html", render_status(site, findings, statuses,
                                                                 self.paths.templates)))
-            written = sync_site(outputs, {"assets": self.paths.assets,
-                                          IMAGES_DIR: self.paths.content / IMAGES_DIR}, self.out)
+            written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images)
         except BuildFailed as failure:
             self.problems = failure.problems
             print(failure.report().replace("site/ was left as it was", "the browser shows them"), flush=True)

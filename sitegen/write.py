@@ -1,26 +1,32 @@
-"""The only module that writes the site: into a temporary folder, then swapped in whole."""
+"""The only module that writes the site: into a staging folder beside it, then swapped in whole."""
 from __future__ import annotations
 
+import errno
 import logging
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
-from .errors import BuildFailed, Problem
+from .errors import BuildFailed, Fault, Problem, os_reason
 from .render import Output
 
 log = logging.getLogger(__name__)
 MARKER = ".booklet-site"  # marks a folder as ours, so a mistyped --out never deletes other files
+STAGING, RETIRED = "tmp", "old"  # <out>.tmp-…: a build being written; <out>.old-…: the site it replaces
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> list[Problem]:
-    """Return a problem if `out` is a folder the build must not replace."""
+    """Return a problem if `out` is a folder the build must not replace, or cannot make."""
     resolved = out.resolve()
     for folder in protected:
         folder = folder.resolve()
         if resolved == folder or resolved in folder.parents or folder in resolved.parents:
             return [Problem(str(out), 1, "--out", f"overlaps {folder}",
                             "an output folder outside the content, templates and assets")]
+    blocking = next((p for p in resolved.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        return [Problem(str(out), 1, "--out", f"{blocking} is a file, not a folder",
+                        "an output folder whose parents are folders")]
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
         return [Problem(str(out), 1, "--out", "exists and was not made by this tool",
                         "a new folder name, or a folder a previous build wrote")]
@@ -36,55 +42,100 @@ def find_collisions(outputs: list[Output]) -> list[Problem]:
             for path, n in sorted(seen.items()) if n > 1]
 
 
+def _write_file(target: Path, data: bytes | Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, Path):
+        shutil.copyfile(data, target)
+    else:
+        target.write_bytes(data)
+
+
+def _new_folder(place: Path, kind: str) -> Path:
+    """Make a folder of ours beside `place`, with the usual permissions (not mkdtemp's 0700)."""
+    while True:
+        folder = place.with_name(f"{place.name}.{kind}-{secrets.token_hex(4)}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        (folder / MARKER).write_text("Built by build.py; replaced whole on every build.\n", encoding="utf-8")
+        return folder
+
+
+def remove_leftovers(place: Path) -> list[Path]:
+    """Remove what an interrupted build left beside `place` (folders of ours only); return them."""
+    removed = []
+    for kind in (STAGING, RETIRED):
+        for folder in place.parent.glob(f"{place.name}.{kind}-*"):
+            if folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
 def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
-               files: dict[str, bytes] | None = None, finish=None) -> None:
-    """Write every output, the binary `files` and the `folders` (name in site → source folder)
-    to a new folder, let `finish(folder)` add to it (the search index), then replace `out` with it."""
+               files: dict[str, bytes | Path] | None = None, finish=None) -> None:
+    """Write every output, the `files` (site path → bytes, or a file to copy) and the `folders`
+    (name in site → source folder) to a new folder, let `finish(folder)` add to it (the search
+    index), then replace `out` with it. A symbolic link `out` stays a link: what it points to
+    is replaced."""
     problems = find_collisions(outputs)
     if problems:
         raise BuildFailed(problems)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
+    place = out.resolve() if out.is_symlink() else out.absolute()
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        for folder in remove_leftovers(place):
+            log.info("Removed %s, left by an interrupted build.", folder.name)
+        staging = _new_folder(place, STAGING)
+    except OSError as error:
+        raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
     try:
         for name, folder in sorted(folders.items()):
             if folder.is_dir():
                 shutil.copytree(folder, staging / name)
         for output in outputs:
-            target = staging / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(output.text, encoding="utf-8", newline="\n")
+            _write_file(staging / output.path, output.text.encode("utf-8"))
         for relative, data in sorted((files or {}).items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _write_file(staging / relative, data)
         if finish:
             finish(staging)
-        (staging / MARKER).write_text("Built by build.py; replaced whole on every build.\n",
-                                      encoding="utf-8")
-        _swap(staging, out)
-    except BaseException:
+        _swap(staging, place)
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
         raise
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Move `staging` to `out`; the old site stays until the new one is in place."""
-    if not out.exists():
-        staging.rename(out)
+def _fix(error: OSError) -> str:
+    """Return what to do about a failed write, and that nothing was lost."""
+    kept = "the site built last was left as it was"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some disk space, then build again; {kept}"
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return f"build to a folder you may write to, e.g. --out ~/booklet-site; {kept}"
+    return f"choose another --out folder; {kept}"
+
+
+def _swap(staging: Path, place: Path) -> None:
+    """Move `staging` to `place`; the old site stays until the new one is in place."""
+    if not place.exists():
+        staging.rename(place)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f"{out.name}.old-", dir=out.parent))
-    retired.rmdir()
-    out.rename(retired)
+    retired = place.with_name(f"{place.name}.{RETIRED}-{secrets.token_hex(4)}")
+    place.rename(retired)
     try:
-        staging.rename(out)
+        staging.rename(place)
     except BaseException:
-        retired.rename(out)
+        retired.rename(place)
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> int:
-    """Make `out` hold exactly these outputs and folders, writing only files that changed.
+def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
+              files: dict[str, bytes | Path] | None = None) -> int:
+    """Make `out` hold exactly these outputs, files and folders, writing only files that changed.
 
     For the preview, where rewriting thousands of unchanged pages on every save would be
     the slowest step; a published build uses write_site, which is atomic.
@@ -94,6 +145,7 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> int
     if problems:
         raise BuildFailed(problems)
     wanted: dict[str, bytes | Path] = {o.path: o.text.encode("utf-8") for o in outputs}
+    wanted.update(files or {})
     for name, folder in folders.items():
         if folder.is_dir():
             for path in folder.rglob("*"):
@@ -105,8 +157,7 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path) -> int
         content = data.read_bytes() if isinstance(data, Path) else data
         if target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        _write_file(target, content)
         written += 1
     for path in sorted(out.rglob("*"), reverse=True):
         relative = path.relative_to(out).as_posix()

@@ -1,4 +1,5 @@
 """Building the fixture site: pages, pairing, language switch, indexes, determinism, atomicity."""
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import sitegen
-from sitegen.errors import BuildFailed
+from sitegen.errors import BuildFailed, Fault
 from conftest import PROJECT, build_to
 from htmlcheck import SEARCH_BUNDLE, read_page, tree_bytes
 
@@ -123,18 +124,20 @@ def test_failure_while_writing_leaves_the_previous_site_and_no_debris(fixture_si
     (content / "cases/zh-only.zh.md").write_text(
         (content / "cases/zh-only.zh.md").read_text(encoding="utf-8").replace("只有中文的正文", "改过的正文"),
         encoding="utf-8")
-    real_write, calls = Path.write_text, []
+    real_write, calls = Path.write_bytes, []
 
     def failing_write(self, *args, **kwargs):
         calls.append(self)
         if len(calls) == 10:
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
         return real_write(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_text", failing_write)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(Fault) as fault:
         build_to(content, out)
     monkeypatch.undo()
+    assert fault.value.report() == (f"Cannot write the site to {out}: the disk is full (free some disk space, "
+                                    "then build again; the site built last was left as it was)")
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bilingual", "out"]
 

@@ -172,3 +172,64 @@ def test_font_choice():
     assert pick_cjk_font({"DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC"}) == "Noto Sans CJK SC"
     assert pick_cjk_font({"Microsoft YaHei", "Arial"}) == "Microsoft YaHei"
     assert pick_cjk_font({"DejaVu Sans"}) is None
+
+
+def test_the_fetcher_serves_the_site_and_refuses_every_other_file_and_server(tools, tmp_path):
+    import http.server
+    import threading
+    from sitegen.pdf import make_fetcher
+    root = tmp_path / "site"
+    (root / "zh").mkdir(parents=True)
+    (root / "zh/page.html").write_text("<p>ours</p>", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("not for the PDF", encoding="utf-8")
+    (root / "zh/link.txt").symlink_to(tmp_path / "secret.txt")
+    asked = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fetcher = make_fetcher(root)
+    try:
+        assert fetcher.fetch((root / "zh/page.html").as_uri())
+        for url in ((tmp_path / "secret.txt").as_uri(), (root / "zh/link.txt").as_uri(), "file:///etc/passwd",
+                    f"http://127.0.0.1:{server.server_port}/image.png", (root / "zh/../../secret.txt").as_uri()):
+            with pytest.raises(ValueError, match="not a file of the site"):
+                fetcher.fetch(url)
+    finally:
+        server.shutdown()
+    assert asked == []
+    assert len(fetcher.refused) == 5
+
+
+def test_a_local_file_linked_as_an_attachment_never_reaches_the_pdf(tools, fixture_site, tmp_path):
+    content, out = fixture_site(), tmp_path / "site"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the build machine's own file", encoding="utf-8")
+    case = content / "cases/zh-only.zh.md"
+    case.write_text(case.read_text(encoding="utf-8") + f"\n\n[附件]({secret.as_uri()}){{: rel=\"attachment\" }}\n",
+                    encoding="utf-8")
+    # By default the link is made safe before any PDF sees it: the build succeeds without it.
+    sitegen.build(sitegen.Paths(content=content, out=out), pdf_paper="a4")
+    from pypdf import PdfReader
+    for pdf in (out / "downloads").iterdir():
+        reader = PdfReader(pdf)
+        assert not reader.attachments, pdf.name
+        assert secret.as_uri() not in "".join(page.extract_text() for page in reader.pages)
+    # A site that trusts its raw HTML still cannot put the file in a PDF: the build stops, naming the line.
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "allow_raw_html: true\n", encoding="utf-8")
+    line = case.read_text(encoding="utf-8").split("\n").index(
+        f"[附件]({secret.as_uri()}){{: rel=\"attachment\" }}") + 1
+    with pytest.raises(sitegen.errors.BuildFailed) as failure:
+        sitegen.build(sitegen.Paths(content=content, out=out), pdf_paper="a4")
+    assert [str(p) for p in failure.value.problems] == [
+        f"{content}/cases/zh-only.zh.md:{line}: pdf: '{secret.as_uri()}' is not a file of the booklet, so it "
+        "was left out of the PDF (link only to the booklet's pages and images/)"]

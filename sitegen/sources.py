@@ -1,0 +1,113 @@
+"""The content folder on disk → the files a build may use, and nothing from outside the folder."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, os_reason
+
+DATA_FILES = ("site.yaml", "areas.yaml", "themes.yaml", "glossary.yaml", "ui.yaml")
+IMAGES_DIR = "images"  # published as images/NAME, when a page uses them
+COPY_INSTEAD = "copy the file into the content folder instead of linking to it"
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    """What a content folder holds for a build."""
+
+    texts: dict[str, bytes | None] = field(default_factory=dict)  # data and Markdown files; None: unreadable
+    images: dict[str, Path] = field(default_factory=dict)         # images/… → the file to copy
+    problems: tuple[Problem, ...] = ()
+
+
+def is_wanted(relative: str) -> bool:
+    """Return True for the files a build reads: the data files, Markdown anywhere, and images."""
+    return relative in DATA_FILES or relative.endswith(".md") or relative.startswith(f"{IMAGES_DIR}/")
+
+
+def _is_ignored(name: str) -> bool:
+    """Return True for editors' and systems' droppings: hidden files, lock and backup files."""
+    return name.startswith((".", "~")) or name.endswith("~")
+
+
+def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """Return every wanted file of a content folder (relative path → the real file), and a problem
+    for each link that leads outside the folder, nowhere or round in a loop: those are not used."""
+    root = content.resolve()
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    visited: set[Path] = {root}
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as error:
+            problems.append(Problem(prefix.rstrip("/") or ".", 1, "folder", f"cannot be read: {os_reason(error)}",
+                                    "give your user permission to read it, or move it out of the content folder"))
+            return
+        for entry in entries:
+            relative = prefix + entry.name
+            if _is_ignored(entry.name):
+                continue
+            path = Path(entry.path)
+            is_dir = _is_dir(entry)
+            if entry.is_symlink():
+                real, problem = _follow(path, root, relative, is_dir)
+                if problem:
+                    if is_dir or is_wanted(relative):
+                        problems.append(problem)
+                    continue
+            else:
+                real = path
+            if is_dir:
+                if real not in visited:
+                    visited.add(real)
+                    walk(path, relative + "/")
+            elif is_wanted(relative):
+                found[relative] = real
+
+    walk(content, "")
+    return found, problems
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _follow(path: Path, root: Path, relative: str, is_dir: bool) -> tuple[Path | None, Problem | None]:
+    """Return where a symbolic link leads, or a problem when that is not inside the content folder."""
+    kind = "folder" if is_dir else "file"
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:
+        return None, Problem(relative, 1, "link", "is a symbolic link that leads round in a loop",
+                             "delete the link; " + COPY_INSTEAD)
+    except OSError as error:
+        return None, Problem(relative, 1, "link", f"is a symbolic link to {os.readlink(path)}, which "
+                             f"cannot be reached ({os_reason(error)})", "delete the link; " + COPY_INSTEAD)
+    if not real.is_relative_to(root):
+        return None, Problem(relative, 1, "link", f"is a symbolic link to the {kind} {real}, outside the "
+                             "content folder: it was not used", COPY_INSTEAD)
+    return real, None
+
+
+def read_content(content: Path) -> ContentFiles:
+    """Return the texts (as bytes) and images of a content folder, with every problem reading them."""
+    files, problems = list_content(content)
+    texts: dict[str, bytes | None] = {}
+    images: dict[str, Path] = {}
+    for relative, real in files.items():
+        if relative.startswith(f"{IMAGES_DIR}/"):
+            images[relative] = real
+            continue
+        try:
+            texts[relative] = real.read_bytes()
+        except OSError as error:
+            texts[relative] = None
+            problems.append(Problem(relative, 1, "file", f"cannot be read: {os_reason(error)}",
+                                    "give your user permission to read it (or save it again)"))
+    return ContentFiles(texts, images, tuple(problems))
