@@ -18,7 +18,7 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 
 from . import Paths, check_site, load_site
-from .errors import BuildFailed, Fault, Problem
+from .errors import BuildFailed, Fault, Problem, os_reason
 from .render import Output, render_site, render_status
 from .write import sync_site
 
@@ -78,6 +78,11 @@ class Preview:
         except BuildFailed as failure:
             self.problems = failure.problems
             print(failure.report().replace("site/ was left as it was", "the browser shows them"), flush=True)
+            return
+        except OSError as error:  # the preview's own folder: a full disk, say
+            self.problems = [Problem(str(self.out), 1, "preview", f"cannot be written: {os_reason(error)}",
+                                     "free some disk space and save again")]
+            print(f"The preview could not be written to {self.out}: {os_reason(error)}.", flush=True)
             return
         except Exception as error:  # a template slip must not stop the preview
             self.problems = [Problem(str(self.paths.templates), 1, type(error).__name__, str(error),

@@ -2,6 +2,9 @@
 import subprocess
 import sys
 
+import pytest
+from hypothesis import given, strategies as st
+
 import sitegen
 from conftest import PROJECT
 from sitegen.scaffold import suggest_slug
@@ -58,3 +61,46 @@ def test_new_validates_areas_and_themes(fixture_site):
     assert result.returncode == 1
     assert "--areas: 'west' is not known (one or more of: north, south, east)" in result.stderr
     assert not list((content / "cases").glob("min-su*"))
+
+
+TRICKY_TITLES = ["党建: 联盟", "[红色] 单元", "#共富", "null", "true", "2024-01-01", "'引号'", '"双引号"',
+                 "- 列表", "*星", "&锚", "!标签", "%百分", "@符号", "{花括号}", "a: b: c", "? 问", "| 竖线", "> 大于",
+                 "  前后空格  ", "123", "~", "标题 # 注释"]
+
+
+def test_a_title_yaml_would_misread_is_written_quoted_and_builds(fixture_site):
+    from sitegen.scaffold import render_case
+    from sitegen.yamltext import parse_yaml, split_front_matter
+    for title in TRICKY_TITLES:
+        text = render_case("zh", "zh", "x", title, ["north"], ["tourism"], 3)
+        document, _ = split_front_matter(text, "x.zh.md")
+        meta, problems = parse_yaml(document.meta_text, "x.zh.md")
+        assert problems == [] and meta["title"] == title, title
+        assert meta["areas"] == ["north"] and meta["order"] == 3
+
+
+def test_new_with_a_title_that_needs_quoting_makes_a_case_that_loads(fixture_site):
+    content = fixture_site("checked")
+    result = new(content, "--title", "党建: 联盟 #1", "--areas", "north", "--themes", "tourism", "--slug", "colon")
+    assert result.returncode == 0, result.stderr
+    site = sitegen.load_site(content, preview=True)
+    assert site.cases[-1].versions["zh"].title == "党建: 联盟 #1"
+
+
+@pytest.mark.parametrize("title", ["第一行\ntitle: 注入", "响铃\x07", "回车\r"])
+def test_new_refuses_a_title_of_more_than_one_line(fixture_site, title):
+    content = fixture_site("checked")
+    result = new(content, "--title", title, "--areas", "north", "--themes", "tourism", "--slug", "two-lines")
+    assert result.returncode == 1
+    assert "--title: must be one line of text, without line breaks or control characters" in result.stderr
+    assert not list((content / "cases").glob("two-lines*"))
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40)
+       .filter(lambda t: t.strip()))
+def test_any_one_line_title_survives_the_round_trip(title):
+    from sitegen.scaffold import render_case
+    from sitegen.yamltext import parse_yaml, split_front_matter
+    document, _ = split_front_matter(render_case("zh", "zh", "x", title, ["a"], ["b"], 1), "x.zh.md")
+    meta, problems = parse_yaml(document.meta_text, "x.zh.md")
+    assert problems == [] and meta["title"] == title

@@ -250,3 +250,23 @@ def test_a_port_out_of_range_is_refused(project_copy, port):
     assert result.returncode == 2
     assert f"argument --port: '{port}' is not a port: use a number from 1 to 65535, e.g. 8000" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_preview_that_cannot_be_written_shows_why_and_recovers(fixture_site, tmp_path, monkeypatch):
+    from sitegen import Paths
+    from sitegen.serve import Preview
+    import errno
+    import pathlib
+    preview = Preview(Paths(content=fixture_site()), tmp_path / "preview")
+    real_write = pathlib.Path.write_bytes
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full)
+    preview.start()
+    assert [str(p) for p in preview.problems] == [
+        f"{tmp_path}/preview:1: preview: cannot be written: the disk is full (free some disk space and save again)"]
+    monkeypatch.setattr(pathlib.Path, "write_bytes", real_write)
+    preview.rebuild()
+    assert preview.problems == [] and (tmp_path / "preview/zh/index.html").is_file()
