@@ -487,12 +487,15 @@ def test_a_language_code_cannot_be_a_folder_of_the_site(fixture_site, code):
 
 
 def test_the_built_site_can_be_read_by_a_web_server_of_another_user(fixture_site, tmp_path):
-    out = tmp_path / "out"
-    build_to(fixture_site(), out)
-    mode = stat.S_IMODE(out.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    assert mode == 0o777 & ~umask and mode & 0o005 == 0o005 or umask & 0o005
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    umask = os.umask(0o022)  # the usual umask, under which others may read and enter
+    try:
+        build_to(content, tmp_path / "shared")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask
 
 
 def test_leftovers_of_an_interrupted_build_are_cleaned_up(fixture_site, tmp_path):
