@@ -109,5 +109,5 @@ def read_content(content: Path) -> ContentFiles:
         except OSError as error:
             texts[relative] = None
             problems.append(Problem(relative, 1, "file", f"cannot be read: {os_reason(error)}",
-                                    "give your user permission to read it (or save it again)"))
+                                    "give your user permission to read it, or save it again"))
     return ContentFiles(texts, images, tuple(problems))

@@ -298,19 +298,24 @@ def test_review_into_a_read_only_file_is_one_line(fixture_site, monkeypatch):
                                     "denied (check that the file and its folder are yours to write to)")
 
 
-def test_an_unreadable_case_file_is_a_message(fixture_site, monkeypatch):
-    content = fixture_site()
+def make_unreadable(monkeypatch, name: str) -> None:
+    """Make reading the file called `name` fail as it does without permission (tests run as root)."""
     real_read = Path.read_bytes
 
-    def unreadable(self):
-        if self.name == "full-pair.en.md":
+    def read_bytes(self):
+        if self.name == name:
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real_read(self)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def test_an_unreadable_case_file_is_a_message(fixture_site, monkeypatch):
+    content = fixture_site()
+    make_unreadable(monkeypatch, "full-pair.en.md")
     assert problems_of(content) == [
         f"{content}/cases/full-pair.en.md:1: file: cannot be read: permission denied "
-        "(give your user permission to read it (or save it again))"]
+        "(give your user permission to read it, or save it again)"]
 
 
 def test_an_out_folder_below_a_file_is_a_message(fixture_site, tmp_path):
@@ -395,16 +400,9 @@ def test_an_empty_data_file_is_one_message(fixture_site, name):
 
 def test_an_unreadable_data_file_is_one_message(fixture_site, monkeypatch):
     content = fixture_site()
-    real_read = Path.read_bytes
-
-    def unreadable(self):
-        if self.name == "areas.yaml":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return real_read(self)
-
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    make_unreadable(monkeypatch, "areas.yaml")
     assert problems_of(content) == [f"{content}/areas.yaml:1: file: cannot be read: permission denied "
-                                    "(give your user permission to read it (or save it again))"]
+                                    "(give your user permission to read it, or save it again)"]
 
 
 def test_a_data_file_with_a_syntax_error_is_one_message(fixture_site):
