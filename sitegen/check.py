@@ -9,8 +9,8 @@ from decimal import Decimal
 from .content import Version
 from .errors import Problem
 from .figures import format_figure
-from .markup import Rendered, block_lines
-from .model import Site, locate, render_body
+from .markup import Rendered, block_lines, locate
+from .model import Site, render_body
 from .review import MISSING, STALE, UNREVIEWED, Status
 from .scaffold import TODO
 

@@ -249,6 +249,24 @@ def block_lines(text: str, first_line: int) -> list[int]:
     return starts
 
 
+def find_line(lines: list[str], needle: str, first_line: int, after: int = 0) -> int:
+    """Return the file line of the first of `lines` (from index `after`) holding `needle`, else `first_line`."""
+    for index in range(after, len(lines)):
+        if needle and needle in lines[index]:
+            return first_line + index
+    return first_line if after == 0 else find_line(lines, needle, first_line)
+
+
+def locate(text: str, needles: list[str], first_line: int) -> list[int]:
+    """Return the file line of each needle in turn: a needle met again is looked for past its last line."""
+    lines, after, found = text.split("\n"), {}, []
+    for needle in needles:
+        line = find_line(lines, needle, first_line, after.get(needle, 0))
+        after[needle] = line - first_line + 1
+        found.append(line)
+    return found
+
+
 def has_han(text: str) -> bool:
     """Return True when `text` holds at least one Chinese character."""
     return bool(_HAN.search(text))

@@ -9,7 +9,7 @@ from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
 from .errors import Problem
 from .figures import KeyFigure
-from .markup import HEADINGS, Rendered, block_lines, render_markdown, render_version
+from .markup import HEADINGS, Rendered, block_lines, locate, render_markdown, render_version
 from .sources import IMAGES_DIR
 
 _BLOCK_NAMES = {"p": "a paragraph", "ul": "a list", "ol": "a numbered list", "table": "a table",
@@ -148,24 +148,6 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
                           dict(sorted(versions[slug].items())), facts.draft))
     cases.sort(key=lambda c: (c.order, c.slug))
     return cases, problems
-
-
-def find_line(lines: list[str], needle: str, first_line: int, after: int = 0) -> int:
-    """Return the file line of the first of `lines` (from index `after`) holding `needle`, else `first_line`."""
-    for index in range(after, len(lines)):
-        if needle and needle in lines[index]:
-            return first_line + index
-    return first_line if after == 0 else find_line(lines, needle, first_line)
-
-
-def locate(text: str, needles: list[str], first_line: int) -> list[int]:
-    """Return the file line of each needle in turn: a needle met again is looked for past its last line."""
-    lines, after, found = text.split("\n"), {}, []
-    for needle in needles:
-        line = find_line(lines, needle, first_line, after.get(needle, 0))
-        after[needle] = line - first_line + 1
-        found.append(line)
-    return found
 
 
 def check_links(version: Version, rendered: Rendered, cases: dict[str, Case], drafts: set[str],

@@ -8,7 +8,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
 from .errors import BuildFailed, Problem
-from .model import Site, find_line, render_body
+from .markup import find_line
+from .model import Site, render_body
 from .render import booklet_path
 
 log = logging.getLogger(__name__)
