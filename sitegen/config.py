@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from . import schema as s
 from .errors import Problem
-from .interface import DEFAULT_UI, UI_FILE, merge_ui  # noqa: F401 (DEFAULT_UI: for tests)
+from .interface import UI_FILE, merge_ui
 from .yamltext import Lines, parse_yaml
 
 SITE_FILE = "site.yaml"

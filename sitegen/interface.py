@@ -27,7 +27,8 @@ def placeholders(text: str) -> set[str] | None:
 
 
 def _line(data: object, key: str) -> int:
-    return data.line_of(key) if isinstance(data, Lines) else getattr(data, "line", 1)
+    """Return the line of `key` in a mapping read from YAML, or 1."""
+    return data.line_of(key) if isinstance(data, Lines) else 1
 
 
 def check_text(value: object, reference: str, where: str, line: int, path: str) -> list[Problem]:
@@ -48,10 +49,9 @@ def check_text(value: object, reference: str, where: str, line: int, path: str) 
     return []
 
 
-def _check_units(value: object, groups: set[str], where: str, path: str) -> list[Problem]:
+def _check_units(value: object, groups: set[str], where: str, line: int, path: str) -> list[Problem]:
     if not isinstance(value, dict):
-        return [Problem(path, _line(value, ""), where, f"expected one entry per unit, got {s.type_name(value)}",
-                        _FIX)]
+        return [Problem(path, line, where, f"expected one entry per unit, got {s.type_name(value)}", _FIX)]
     problems = []
     for unit, shape in value.items():
         here = f"{where}.{unit}"
@@ -80,11 +80,11 @@ def _check_magnitudes(value: object, where: str, line: int, path: str) -> list[P
                                      f"{s.type_name(value)}", "e.g. [[1000000, \" million\"]]")]
 
 
-def check_strings(given: object, reference: dict, where: str, path: str) -> list[Problem]:
-    """Return problems with one language's strings (or a nested group of them) against the reference."""
+def check_strings(given: object, reference: dict, where: str, line: int, path: str) -> list[Problem]:
+    """Return problems with one language's strings (or a nested group of them, at `line`) against
+    the reference."""
     if not isinstance(given, dict):
-        return [Problem(path, _line(given, ""), where, f"expected 'name: text' lines, got {s.type_name(given)}",
-                        _FIX)]
+        return [Problem(path, line, where, f"expected 'name: text' lines, got {s.type_name(given)}", _FIX)]
     problems = []
     for key, value in given.items():
         here = f"{where}.{key}"
@@ -94,11 +94,11 @@ def check_strings(given: object, reference: dict, where: str, path: str) -> list
             problems.append(Problem(path, line, here, "is not an interface string",
                                     f"did you mean '{guess[0]}'?" if guess else _FIX))
         elif key == "units":
-            problems += _check_units(value, set(REFERENCE["figure_groups"]), here, path)
+            problems += _check_units(value, set(REFERENCE["figure_groups"]), here, line, path)
         elif key == "magnitudes":
             problems += _check_magnitudes(value, here, line, path)
         elif isinstance(reference[key], dict):
-            problems += check_strings(value, reference[key], here, path)
+            problems += check_strings(value, reference[key], here, line, path)
         else:
             problems += check_text(value, reference[key], here, line, path)
     return problems
@@ -108,7 +108,7 @@ def merge_ui(custom: object, codes: list[str], path: str = UI_FILE) -> tuple[dic
     """Return interface strings per language: package defaults overlaid by the content's ui.yaml."""
     problems: list[Problem] = []
     if custom is not None and not isinstance(custom, dict):
-        return {}, [Problem(path, _line(custom, ""), "file", f"expected one block per language, got "
+        return {}, [Problem(path, 1, "file", f"expected one block per language, got "
                             f"{s.type_name(custom)}", "'zh:' and 'en:' blocks of 'name: text' lines")]
     custom = custom or {}
     for code in custom:
@@ -118,7 +118,7 @@ def merge_ui(custom: object, codes: list[str], path: str = UI_FILE) -> tuple[dic
     ui: dict[str, dict] = {}
     for code in codes:
         given = custom.get(code) or {}
-        found = check_strings(given, REFERENCE, code, path)
+        found = check_strings(given, REFERENCE, code, _line(custom, code), path)
         problems += found
         if found:
             continue

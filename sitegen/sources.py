@@ -5,9 +5,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import DATA_FILES
 from .errors import Problem, os_reason
 
-DATA_FILES = ("site.yaml", "areas.yaml", "themes.yaml", "glossary.yaml", "ui.yaml")
 IMAGES_DIR = "images"  # published as images/NAME, when a page uses them
 COPY_INSTEAD = "copy the file into the content folder instead of linking to it"
 

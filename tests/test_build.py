@@ -166,7 +166,7 @@ def test_adding_a_language_needs_only_config_and_content(fixture_site, tmp_path)
     glossary = content / "glossary.yaml"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("{en: ", "{ja: 日本語, en: "),
                         encoding="utf-8")
-    en_ui = sitegen.config.DEFAULT_UI["en"]
+    en_ui = sitegen.interface.DEFAULT_UI["en"]
     import yaml
     (content / "ui.yaml").write_text(yaml.safe_dump({"ja": en_ui}, allow_unicode=True), encoding="utf-8")
     (content / "cases/full-pair.ja.md").write_text(

@@ -1,7 +1,7 @@
 """Key figures read the same in both languages, each in its own number style."""
 import pytest
 
-from sitegen.config import DEFAULT_UI
+from sitegen.interface import DEFAULT_UI
 from sitegen.figures import KeyFigure, format_figure, format_number
 
 

@@ -529,3 +529,13 @@ def test_a_failed_build_leaves_a_symlinked_site_as_it_was(fixture_site, tmp_path
     with pytest.raises(BuildFailed):
         build_to(content, link)
     assert link.is_symlink() and tree_bytes(real, SEARCH_BUNDLE) == before
+
+
+def test_a_ui_group_of_the_wrong_shape_is_reported_on_its_own_line(fixture_site):
+    content = fixture_site()
+    (content / "ui.yaml").write_text("en:\n  home: Home\n  figure: plain text\n  units: [people]\n", "utf-8")
+    assert problems_of(content) == [
+        f"{content}/ui.yaml:3: en.figure: expected 'name: text' lines, got text ('plain text') "
+        "(compare with the 'en' block of sitegen/ui.yaml)",
+        f"{content}/ui.yaml:4: en.units: expected one entry per unit, got a list "
+        "(compare with the 'en' block of sitegen/ui.yaml)"]
