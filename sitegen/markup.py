@@ -137,7 +137,10 @@ class _Shape(Treeprocessor):
 
 def heading_text(element: etree.Element, md: markdown.Markdown) -> str:
     """Return a heading as the reader sees its words: raw HTML in it reduced to its text, never
-    to Markdown's internal placeholders, and no script or style content."""
+    to Markdown's internal placeholders (STX…ETX), and no script or style content."""
+    text = "".join(element.itertext())
+    if "\x02" not in text:  # nothing stashed away: the words are all there
+        return " ".join(text.split())
     inner = render_inner_html(element, md)
     return " ".join(htmllib.unescape(nh3.clean(inner, tags=set())).split())
 
@@ -225,8 +228,10 @@ def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: 
     html = md.convert(text)
     dropped: tuple[Dropped, ...] = ()
     if not trusted:
-        dropped = tuple(inventory(html).dropped)
-        html = sanitise(html)  # always: the inventory only words the warnings
+        safe = sanitise(html)  # always: the inventory below only words the warnings
+        if safe != html:
+            dropped = tuple(inventory(html).dropped)
+        html = safe
     html = join_wide_lines(html)
     return Rendered(html, tuple(md.shape.blocks), tuple(md.shape.headings), tuple(inventory(html).links),
                     dropped)
