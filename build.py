@@ -2,15 +2,27 @@
 """Command line of the booklet generator: build, preview, check, review and scaffold cases."""
 from __future__ import annotations
 
-import argparse
-import logging
 import os
+import signal
 import sys
-import time
-from pathlib import Path
 
-import sitegen
-from sitegen.errors import BuildFailed, Fault
+if __name__ == "__main__":
+    # Stopped while Python is still loading the generator: nothing was done yet. One line,
+    # not a traceback from whichever import was running.
+    def _stopped_early(signum, frame):
+        print("Stopped before anything was done.", file=sys.stderr)
+        os._exit(130)
+
+    for _signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_signal, _stopped_early)
+
+import argparse  # noqa: E402 (after the early stop above)
+import logging  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import sitegen  # noqa: E402
+from sitegen.errors import BuildFailed, Fault  # noqa: E402
 
 DESCRIPTION = """\
 Build the bilingual web booklet from Markdown and YAML.
@@ -117,7 +129,8 @@ def run_build(args) -> int:
         site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out),
                                       getattr(args, "paper", None))
     except BuildFailed as failure:
-        print(failure.report(), file=sys.stderr)
+        kept = f"{args.out}/ was left as it was" if args.out.exists() else "nothing was written"
+        print(failure.report(kept), file=sys.stderr)
         return 1
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     if not args.quiet:
@@ -142,7 +155,7 @@ def run_review(args) -> int:
     try:
         marked = sitegen.mark_reviewed(args.content, args.slugs, args.lang, args.all)
     except BuildFailed as failure:
-        print(failure.report(), file=sys.stderr)
+        print(failure.report("nothing was marked"), file=sys.stderr)
         return 1
     for path in marked:
         print(f"Marked reviewed: {path}")
@@ -161,16 +174,23 @@ def run_new(args) -> int:
 
 COMMANDS = {"build": run_build, "pdf": run_build, "check": run_check, "review": run_review,
             "serve": run_serve, "new": run_new}
-# What an interrupted command leaves, said in its one closing line.
+# What a stopped command leaves, said in its one closing line.
 INTERRUPTED = {"build": "the site built last was left as it was", "pdf": "the site built last was left as it was",
                "serve": "the preview stopped", "check": "nothing was changed",
                "review": "cases not listed above were not marked", "new": "nothing was created"}
+
+
+def _stop(signum, frame):
+    """Stop on SIGTERM as on Ctrl+C: the same clean-up runs, and the same one line is said."""
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="%(message)s")
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, _stop)
     try:
         return COMMANDS[args.command](args)
     except BuildFailed as failure:
@@ -180,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Stopped: {fault.report()}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"Stopped by Ctrl+C: {INTERRUPTED[args.command]}.", file=sys.stderr)
+        print(f"Stopped: {INTERRUPTED[args.command]}.", file=sys.stderr)
         return 130
     except Exception as error:  # a bug of ours: one line for the office, the details on request
         if os.environ.get("BOOKLET_DEBUG"):

@@ -95,8 +95,15 @@ def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool
     if lang is not None and (lang not in site.config.codes or lang == source):
         raise BuildFailed([Problem("review", 1, "--lang", f"'{lang}' is not a translation language",
                                    "one of: " + ", ".join(c for c in site.config.codes if c != source))])
+    chosen = site.cases if every else [known[s] for s in slugs]
+    untranslated = [c.slug for c in chosen if not any(code != source and lang in (None, code)
+                                                      for code in c.versions)]
+    if untranslated and not every:
+        raise BuildFailed([Problem("review", 1, "SLUG", f"'{untranslated[0]}' has no translation"
+                                   + (f" into {lang}" if lang else "") + " to mark",
+                                   f"translate it first, as cases/{untranslated[0]}.LANG.md")])
     written = []
-    for case in (site.cases if every else [known[s] for s in slugs]):
+    for case in chosen:
         for code in case.versions:
             if code != source and lang in (None, code):
                 written.append(write_snapshot(content, case.slug, code, case.versions[source]))
@@ -119,9 +126,10 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, l
         from .pdf import render_pdfs
         with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
             sync_site(outputs, folders, Path(staged), files)
-            pdfs, refused = render_pdfs(site, Path(staged), pdf_paper)
-        if refused:
-            raise BuildFailed(_located(refused, paths.content))
+            pdfs, problems = render_pdfs(site, Path(staged), pdf_paper)
+        if problems:  # located in the content, but for what no content file shows
+            raise BuildFailed(_located([p for p in problems if p.path != "pdf"], paths.content)
+                              + [p for p in problems if p.path == "pdf"])
         files.update({path: data for path, data in pdfs.values()})
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
         outputs = render_site(site, paths.templates, downloads)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from . import schema as s
 from .errors import Problem
 from .interface import UI_FILE, merge_ui
-from .yamltext import Lines, parse_yaml
+from .yamltext import Lines, line_of_item, parse_yaml
 
 SITE_FILE = "site.yaml"
 AREAS_FILE = "areas.yaml"
@@ -88,14 +88,14 @@ class Config:
         return self._terms[(kind, slug)]
 
 
-def _localized(codes: list[str], required: bool = True) -> s.Checker:
+def _localized(codes: list[str], what: str = "a language of this booklet") -> s.Checker:
     """Return a checker for a mapping of language code → text that needs every code in `codes`."""
     def check(value: object) -> str | None:
         if not isinstance(value, dict):
             return f"expected one text per language, got {s.type_name(value)}"
         unknown = [k for k in value if k not in codes]
-        if unknown and required:
-            return f"'{unknown[0]}' is not a language of this booklet"
+        if unknown:
+            return f"'{unknown[0]}' is not {what}"
         missing = [c for c in codes if s.is_empty(value.get(c))]
         if missing:
             return f"no text for {', '.join(missing)}"
@@ -109,8 +109,12 @@ def _localized(codes: list[str], required: bool = True) -> s.Checker:
 def _url(value: object) -> str | None:
     if not isinstance(value, str):
         return f"expected a web address, got {s.type_name(value)}"
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError:
+        return f"'{value}' is not a web address that can be read"
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
         return f"'{value}' is not an absolute web address"
     return None
 
@@ -118,7 +122,8 @@ def _url(value: object) -> str | None:
 def _point(value: object) -> str | None:
     ok = isinstance(value, list) and len(value) == 2 and all(
         isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)
-    return None if ok else f"expected [x, y] with numbers from 0 to 100, got {s.type_name(value)}"
+    shown = f"[{', '.join(map(str, value))}]" if isinstance(value, list) else s.type_name(value)
+    return None if ok else f"expected [x, y] with numbers from 0 to 100, got {shown}"
 
 
 def _label_place(value: object) -> str | None:
@@ -173,17 +178,17 @@ def _glossary_fields(targets: list[str]) -> list[s.Field]:
         s.Field("slug", s.slug_problem, True, s.SLUG_HELP),
         s.Field("hanzi", s.text, True, "the term in Chinese characters"),
         s.Field("pinyin", s.text, True, "the term in pinyin with tone marks"),
-        s.Field("translation", _localized(targets, required=False), True, each),
-        s.Field("explanation", _localized(targets, required=False), True, each),
+        s.Field("translation", _localized(targets, "a language the booklet translates into"), True, each),
+        s.Field("explanation", _localized(targets, "a language the booklet translates into"), True, each),
     ]
 
 
 def parse_languages(site: Lines, path: str) -> tuple[list[Language], list[Problem]]:
     """Return the configured languages, checked one by one."""
     value = site.get("languages")
-    if value is None or not isinstance(value, list) or not value:
+    if not isinstance(value, list) or not value:
         line = site.line_of("languages")
-        what = "missing" if "languages" not in site else (_languages(value) or "is empty")
+        what = "missing" if "languages" not in site else "is empty" if s.is_empty(value) else _languages(value)
         return [], [Problem(path, line, "languages", what,
                             "a list of languages, each with code, html_lang and name")]
     problems: list[Problem] = []
@@ -219,14 +224,20 @@ def _source_problems(site: Lines, codes: list[str]) -> list[Problem]:
     return []
 
 
-def parse_entries(data: object, path: str, fields: list[s.Field], make: Callable,
+def parse_entries(data: list, path: str, fields: list[s.Field], make: Callable,
                   key: str = "slug", where: str = "") -> tuple[list, list[Problem]]:
     """Return `make(item)` for each checked item of a YAML list whose `key` is unique."""
     problems: list[Problem] = []
     entries, seen = [], set()
     for index, item in enumerate(data):
         label = f"{where}[{index + 1}]" if where else ""
-        found = s.check_fields(item, fields, path, label, getattr(item, "line", 1))
+        line = getattr(item, "line", None) or line_of_item(data, index)
+        if not isinstance(item, Lines):
+            problems.append(Problem(path, line, label or f"entry {index + 1}",
+                                    f"expected 'key: value' fields, got {s.type_name(item)}",
+                                    f"the fields of one entry: {', '.join(f.name for f in fields if f.required)}"))
+            continue
+        found = s.check_fields(item, fields, path, label, line)
         problems += found
         if found:
             continue
@@ -243,7 +254,7 @@ def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], 
     """Return the areas or themes of a data file: a list of slug/name/description entries."""
     if not isinstance(data, list) or not data:
         return [], [Problem(path, getattr(data, "line", 1), "file",
-                            f"expected a list of entries, got {s.type_name(data)}",
+                            "has no entries" if data == [] else f"expected a list of entries, got {s.type_name(data)}",
                             "one '- slug: …' entry per item, each with name and description")]
     reserved = [Problem(path, item.line_of("slug"), "slug", f"'{INDEX_SLUG}' is the name of the page "
                         f"that lists them all", "another slug, e.g. 'index-area'")
@@ -281,7 +292,8 @@ def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tupl
     for name in DATA_FILES:
         if name not in texts:
             if name in REQUIRED_FILES and name not in present:
-                problems.append(Problem(name, 1, "file", "missing", f"a {name} in the content folder"))
+                problems.append(Problem(name, 1, "file", "missing", f"the file {name}, in the content folder"))
+                broken.add(name)
             continue
         data[name], found = parse_yaml(texts[name], name)
         problems += found

@@ -16,10 +16,28 @@ CASES_DIR = "cases"
 FOREWORD = "foreword"
 _NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
 # Invisible characters that no editor shows and Markdown uses for itself (STX, ETX): tab and
-# line breaks aside, the C0 and C1 control characters and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# line breaks aside, the C0 and C1 control characters and DEL, and the Unicode line and
+# paragraph separators (YAML breaks a line there, the reader's eye does not).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Figures are counts, sums and shares of a case: past this, a value is a slip of the keyboard.
 MAX_FIGURE = 10**15
+# Deeper than this, a quotation or list is a slip too, and Markdown or the PDF's layout would
+# run out of stack long before a reader could follow it.
+MAX_QUOTES, MAX_INDENT = 8, 48
+_LEAD = re.compile(r"^[ \t>]*")
+
+
+def nesting_problem(body: str, first_line: int, path: str) -> Problem | None:
+    """Return a problem for the first line of a body nested deeper than a page can show."""
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        lead = _LEAD.match(line).group()
+        quotes, indent = lead.count(">"), len(lead.split(">")[-1].expandtabs(4)) if ">" in lead else \
+            len(lead.expandtabs(4))
+        if quotes > MAX_QUOTES or indent > MAX_INDENT:
+            what = f"{quotes} quotations inside each other" if quotes > MAX_QUOTES else f"{indent} spaces of indent"
+            return Problem(path, number, "body", f"nests too deeply for a page or a PDF ({what})",
+                           f"at most {MAX_QUOTES} '>' and {MAX_INDENT} spaces at the start of a line")
+    return None
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -149,6 +167,8 @@ def _figure_number(value: object) -> str | None:
         return f"{value} is negative: a figure is a count, a sum or a share"
     if value > MAX_FIGURE:
         return "is larger than any figure of a case (more than 10^15)"
+    if isinstance(value, float) and round(value, 4) != value:
+        return f"{value} has more decimals than a reader can use (4 at most)"
     return None
 
 
@@ -216,6 +236,9 @@ def parse_version(text: str, path: str, config: Config) -> tuple[tuple[Version, 
     document, problems = split_front_matter(text, path)
     if problems:
         return None, problems
+    deep = nesting_problem(document.body, document.body_line, path)
+    if deep:
+        return None, [deep]
     meta, problems = parse_yaml(document.meta_text, path, document.meta_line)
     if problems:
         return None, problems

@@ -27,11 +27,11 @@ class BuildFailed(Exception):
         self.problems = sorted(set(problems))
         super().__init__(f"{len(self.problems)} problem(s)")
 
-    def report(self) -> str:
-        """Return the problems as lines for the terminal, with a closing count."""
+    def report(self, outcome: str = "nothing was changed") -> str:
+        """Return the problems as lines for the terminal, closing with their count and `outcome`."""
         lines = [str(p) for p in self.problems]
         noun = "problem" if len(self.problems) == 1 else "problems"
-        lines.append(f"Build stopped: {len(self.problems)} {noun} found; site/ was left as it was.")
+        lines.append(f"Stopped: {len(self.problems)} {noun} found; {outcome}.")
         return "\n".join(lines)
 
 

@@ -19,11 +19,16 @@ _FIX = f"compare with the 'en' block of sitegen/{UI_FILE}"
 
 
 def placeholders(text: str) -> set[str] | None:
-    """Return the {names} a format string fills in, or None when its braces do not pair up."""
+    """Return the {names} a format string fills in, or None when its braces do not pair up or a
+    placeholder is more than a name ({n:>9}, {n!r}, {n.real}: Python's format mini-language)."""
     try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError:
         return None
+    if any(spec or conversion or not name.isidentifier() for name, spec, conversion in fields):
+        return None
+    return {name for name, _, _ in fields}
 
 
 def _line(data: object, key: str) -> int:
@@ -40,12 +45,16 @@ def check_text(value: object, reference: str, where: str, line: int, path: str) 
         return []
     found = placeholders(value)
     if found is None:
-        return [Problem(path, line, where, "has a '{' or '}' that does not pair up",
-                        f"write the placeholders as in the default: '{reference}'")]
+        return [Problem(path, line, where, "has a '{' or '}' that does not pair up, or a placeholder that "
+                        "is more than a {name}", f"write the placeholders as in the default: '{reference}'")]
     unknown = sorted(found - wanted)
     if unknown:
         return [Problem(path, line, where, f"'{{{unknown[0]}}}' is not a placeholder of this text",
                         f"use only {', '.join('{' + w + '}' for w in sorted(wanted))}")]
+    if where.split(".")[-2:-1] == ["figure"] and found != wanted:  # a figure must show all it is
+        missing = sorted(wanted - found)
+        return [Problem(path, line, where, f"leaves out {', '.join('{' + m + '}' for m in missing)}",
+                        f"every placeholder of the default: '{reference}'")]
     return []
 
 
@@ -75,9 +84,9 @@ def _check_units(value: object, groups: set[str], where: str, line: int, path: s
 def _check_magnitudes(value: object, where: str, line: int, path: str) -> list[Problem]:
     pairs = isinstance(value, list) and all(
         isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and not isinstance(p[0], bool)
-        and p[0] > 0 and isinstance(p[1], str) for p in value)
-    return [] if pairs else [Problem(path, line, where, f"expected a list of [size, word] pairs, got "
-                                     f"{s.type_name(value)}", "e.g. [[1000000, \" million\"]]")]
+        and p[0] > 1 and isinstance(p[1], str) for p in value)
+    return [] if pairs else [Problem(path, line, where, "expected a list of [size, word] pairs, each size a "
+                                     "whole number above 1", "e.g. [[1000000, \" million\"]]")]
 
 
 def check_strings(given: object, reference: dict, where: str, line: int, path: str) -> list[Problem]:

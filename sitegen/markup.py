@@ -42,7 +42,7 @@ SAFE_ATTRIBUTES = {
     "th": _CELL, "td": _CELL, "sup": {"id"}, "li": {"id"}, **{f"h{n}": {"id"} for n in range(1, 7)}}
 SAFE_CLASSES = {"a": {"footnote-ref", "footnote-backref"}, "div": {"footnote"}}
 # case: links are made relative to the page after rendering, and checked like the others.
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "case"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "case"})
 _URL_ATTRIBUTES = {"href", "src"}
 _DROPPED_WITH_CONTENT = {"script", "style"}
 
@@ -80,7 +80,7 @@ class Rendered:
     html: str
     blocks: tuple[str, ...]  # tag of each top-level block, in order: h2, p, ul…
     headings: tuple[Heading, ...]
-    links: tuple[Link, ...] = ()             # every link and image in the HTML
+    links: tuple[Link, ...] = ()             # every link and image, as the Markdown wrote them
     dropped: tuple[Dropped, ...] = ()        # what sanitising removed, in the order written
 
 
@@ -173,9 +173,10 @@ class _Inventory(HTMLParser):
         self.dropped: list[Dropped] = []
 
     def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in _URL_ATTRIBUTES and value is not None and tag in ("a", "img"):
-                self.links.append(Link(tag, value.strip(), dict(attrs).get("alt") or ""))
+        given = dict(attrs)
+        if tag == "img" or (tag == "a" and given.get("href") is not None):
+            self.links.append(Link(tag, (given.get("src" if tag == "img" else "href") or "").strip(),
+                                   given.get("alt") or ""))
         if tag not in SAFE_TAGS:
             content = " and its content" if tag in _DROPPED_WITH_CONTENT else ""
             self.dropped.append(Dropped(f"<{tag}>{content}", f"<{tag}"))
@@ -193,7 +194,7 @@ class _Inventory(HTMLParser):
 
 
 def is_safe_address(address: str) -> bool:
-    """Return True for the addresses a page may hold: relative, or http(s), mailto or case:."""
+    """Return True for the addresses a page may hold: relative, or http(s), mailto, tel or case:."""
     try:
         scheme = urlsplit(address.strip()).scheme
     except ValueError:
@@ -226,15 +227,16 @@ def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: 
     md.reset()
     md.shape.start(anchors)
     html = md.convert(text)
+    # Links are checked as written (an image whose address the sanitiser drops is still a
+    # broken image); what was removed is only worded when the sanitiser changed something.
+    written = inventory(html)
     dropped: tuple[Dropped, ...] = ()
     if not trusted:
-        safe = sanitise(html)  # always: the inventory below only words the warnings
-        if safe != html:
-            dropped = tuple(inventory(html).dropped)
+        safe = sanitise(html)  # always: the inventory only words the warnings
+        dropped = tuple(written.dropped) if safe != html else ()
         html = safe
-    html = join_wide_lines(html)
-    return Rendered(html, tuple(md.shape.blocks), tuple(md.shape.headings), tuple(inventory(html).links),
-                    dropped)
+    return Rendered(join_wide_lines(html), tuple(md.shape.blocks), tuple(md.shape.headings),
+                    tuple(written.links), dropped)
 
 
 def render_version(body: str, source_body: str | None = None, trusted: bool = False) -> Rendered:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import cached_property
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
@@ -150,6 +151,14 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
     return cases, problems
 
 
+def _is_remote(address: str) -> bool:
+    """Return True for an address on another web site."""
+    try:
+        return address.startswith("//") or urlsplit(address).scheme in ("http", "https")
+    except ValueError:  # 'http://[::1' and the like: not an address at all
+        return False
+
+
 def check_links(version: Version, rendered: Rendered, cases: dict[str, Case], drafts: set[str],
                 images: dict[str, Path], source_language: str,
                 unreadable: frozenset[str] = frozenset()) -> tuple[list[Problem], set[str]]:
@@ -157,7 +166,8 @@ def check_links(version: Version, rendered: Rendered, cases: dict[str, Case], dr
     the links and images the Markdown produced (inline, reference-style or raw HTML alike), and
     the images the version uses. Links to `unreadable` cases are left alone: reported already."""
     problems, used = [], set()
-    lines = locate(version.body, [link.address for link in rendered.links], version.body_line)
+    lines = locate(version.body, [link.address or link.alt or "<img" for link in rendered.links],
+                   version.body_line)
     for link, line in zip(rendered.links, lines):
         tag, address = link.tag, link.address
         where = (version.path, line)
@@ -175,10 +185,13 @@ def check_links(version: Version, rendered: Rendered, cases: dict[str, Case], dr
                     target.versions[source_language].body).headings}:
                 problems.append(Problem(*where, "link", f"case:{slug}#{anchor}: no such section",
                                         "the anchor of one of that case's headings"))
+        elif tag == "img" and not address:
+            problems.append(Problem(*where, "image", "has no address", f"![description]({IMAGES_DIR}/NAME)"))
         elif tag == "img" or address.startswith(f"{IMAGES_DIR}/"):
-            if address in images:
-                used.add(address)
-            elif tag == "img" and (address.startswith("//") or "://" in address):
+            name = address if address in images else unquote(address)  # images/a%20b.png is 'a b.png'
+            if name in images:
+                used.add(name)
+            elif tag == "img" and _is_remote(address):
                 problems.append(Problem(*where, "image", f"'{address}' is on another site",
                                         f"copy the image into content/{IMAGES_DIR}/ and write {IMAGES_DIR}/NAME"))
             else:
@@ -223,25 +236,29 @@ def read_versions(texts: dict[str, str | None], config: Config):
         if not parsed:
             name = path.rsplit("/", 1)[-1]
             if name.endswith(f".{config.source_language}.md"):
-                unreadable.add(name.split(".", 1)[0])
+                unreadable.add(FOREWORD if path.startswith(f"{FOREWORD}.") else name.split(".", 1)[0])
             continue
         version, facts = parsed
         if path.startswith(f"{FOREWORD}."):
             foreword[version.lang] = version
         elif facts is None:
             translations.append(version)
-        elif version.slug in sources:
-            problems.append(Problem(path, 1, "slug",
-                                    f"'{version.slug}' is also the slug of {sources[version.slug][0].path}",
-                                    "a different file name, or a 'slug:' of its own"))
+        elif version.slug in sources:  # said in both files: either may be the one to change
+            other = sources[version.slug][0]
+            for mine, theirs in ((other, version), (version, other)):
+                problems.append(Problem(mine.path, mine.line_of("slug"), "slug" if "slug" in mine.lines
+                                        else "file name", f"'{version.slug}' is also the slug of {theirs.path}",
+                                        "a different file name, or a 'slug:' of its own"))
         else:
             sources[version.slug] = (version, facts)
     return sources, translations, foreword, unreadable, problems
 
 
-def _align_foreword(foreword: dict[str, Version], source: str) -> tuple[dict[str, Version], list[Problem]]:
-    """Return the foreword's versions that follow the source's, and a problem for each that does not."""
-    if not foreword:
+def _align_foreword(foreword: dict[str, Version], source: str,
+                    unreadable: set[str]) -> tuple[dict[str, Version], list[Problem]]:
+    """Return the foreword's versions that follow the source's, and a problem for each that does
+    not (none when the source's own file had problems: those were reported)."""
+    if not foreword or FOREWORD in unreadable:
         return {}, []
     if source not in foreword:
         return {}, [Problem(f"{FOREWORD}.{source}.md", 1, "file", "missing",
@@ -265,7 +282,7 @@ def build_site(texts: dict[str, str | None], config: Config, images: dict[str, P
     images = images or {}
     sources, translations, foreword, unreadable, problems = read_versions(texts, config)
     problems += check_orders(sources)
-    foreword, found = _align_foreword(foreword, config.source_language)
+    foreword, found = _align_foreword(foreword, config.source_language, unreadable)
     problems += found
     cases, found = _pair(sources, translations, config, unreadable)
     problems += found

@@ -100,21 +100,59 @@ def make_fetcher(root: Path):
 
 
 def refused_problems(site: Site, refused: list[str], root: Path, page: str) -> list[Problem]:
-    """Return a problem for each address the PDF refused to fetch, on the line of the body that has it."""
+    """Return a problem for each address the PDF refused to fetch, on the body line that has it
+    (a link or image, or the address written out in raw HTML); an address no body shows (in an
+    SVG image, say) is reported as the PDF's own."""
     page_url = (root / page).resolve().as_uri()
+
+    def same(address: str, url: str) -> bool:
+        return urljoin(page_url, address).split("#")[0] == url.split("#")[0]
+
     problems = []
     for url in sorted(set(refused)):
         found = []
         for versions in [c.versions for c in site.cases] + [site.foreword]:
             for lang, version in versions.items():
-                for link in render_body(versions, lang, site.config).links:
-                    if urljoin(page_url, link.address).split("#")[0] == url.split("#")[0]:
-                        line = find_line(version.body.split("\n"), link.address, version.body_line)
-                        found.append(Problem(version.path, line, "pdf", f"'{link.address}' is not a file of "
-                                             "the booklet, so it was left out of the PDF",
-                                             "link only to the booklet's pages and images/"))
-        problems += found or [Problem("pdf", 1, "pdf", f"'{url}' is not a file of the booklet, so it was "
-                                      "left out of the PDF", "link only to the booklet's pages and images/")]
+                written = [link.address for link in render_body(versions, lang, site.config).links
+                           if same(link.address, url)]
+                written += [url] if not written and url in version.body else []
+                for address in written[:1]:
+                    line = find_line(version.body.split("\n"), address, version.body_line)
+                    found.append(Problem(version.path, line, "pdf", f"'{address}' is not a file of the "
+                                         "booklet, so it was left out of the PDF",
+                                         "link only to the booklet's pages and images/"))
+        problems += found or [Problem("pdf", 1, "pdf", f"'{url}' was asked for while printing, but it is not "
+                                      "a file of the booklet, so it was left out of the PDF",
+                                      "look for this address in the raw HTML of the cases and in the SVG "
+                                      "files of images/")]
+    return problems
+
+
+class _ImageFailures(logging.Handler):
+    """Collect the images WeasyPrint could not draw (it logs them and goes on without them)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.failed: dict[str, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Failed to load image") and len(record.args or ()) == 2:
+            url, error = record.args
+            self.failed[str(url)] = str(error) or type(error).__name__
+
+
+def image_problems(failed: dict[str, str], refused: list[str], root: Path) -> list[Problem]:
+    """Return a problem for each image of the site that could not be drawn in the PDF."""
+    problems = []
+    for url, reason in sorted(failed.items()):
+        if url in refused or not url.startswith("file:"):
+            continue
+        try:
+            relative = Path(url2pathname(urlsplit(url).path)).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            relative = url
+        problems.append(Problem(relative, 1, "pdf", f"could not be drawn in the PDF ({reason})",
+                                "open it in an image editor and save it again as PNG, JPEG or SVG"))
     return problems
 
 
@@ -136,17 +174,28 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, 
     if family is None:
         raise BuildFailed([Problem("pdf", 1, "font", *NO_FONT)])
     latin = next((f for f in LATIN_FONTS if f in read_font_families("en")), None)
-    from weasyprint import CSS, HTML  # imported here: only the pdf command needs it
+    # Quiet before the import: WeasyPrint logs its steps while it loads its own stylesheets.
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    from weasyprint import CSS, HTML  # imported here: only the pdf command needs it
+    failures = _ImageFailures()
+    logging.getLogger("weasyprint").addHandler(failures)
     result, problems = {}, []
-    for edition, page in editions(site).items():
-        fonts = font_css(family, latin, latin_first=edition not in ("bilingual", site.config.source_language))
-        fetcher = make_fetcher(staged)
-        document = HTML(filename=str(staged / page), url_fetcher=fetcher)
-        result[edition] = (pdf_path(edition, paper),
-                           document.write_pdf(stylesheets=[CSS(string=PAPER[paper], url_fetcher=fetcher),
-                                                           CSS(string=fonts, url_fetcher=fetcher)]))
-        problems += refused_problems(site, fetcher.refused, staged, page)
-        log.info("%s: %d KB", pdf_path(edition, paper), len(result[edition][1]) // 1024)
-    return result, problems
+    try:
+        for edition, page in editions(site).items():
+            fonts = font_css(family, latin, latin_first=edition not in ("bilingual", site.config.source_language))
+            fetcher = make_fetcher(staged)
+            document = HTML(filename=str(staged / page), url_fetcher=fetcher)
+            result[edition] = (pdf_path(edition, paper),
+                               document.write_pdf(stylesheets=[CSS(string=PAPER[paper], url_fetcher=fetcher),
+                                                               CSS(string=fonts, url_fetcher=fetcher)]))
+            problems += refused_problems(site, fetcher.refused, staged, page)
+            problems += image_problems(failures.failed, fetcher.refused, staged)
+            failures.failed.clear()
+            log.info("%s: %d KB", pdf_path(edition, paper), len(result[edition][1]) // 1024)
+    except RecursionError:
+        raise BuildFailed([Problem("pdf", 1, "pdf", "the booklet nests lists, quotations or HTML too deeply "
+                                   "to be laid out on paper", "keep lists and quotations a few levels deep")])
+    finally:
+        logging.getLogger("weasyprint").removeHandler(failures)
+    return result, sorted(set(problems))

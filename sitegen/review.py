@@ -61,13 +61,18 @@ def write_snapshot(content: Path, slug: str, lang: str, source: Version) -> Path
     if path.parent.exists() and not path.parent.is_dir():
         raise Fault(f"{path.parent} is a file, not a folder", "delete or rename it, then run review again")
     record = {"source": source.path, "blocks": source_blocks(source)}
+    written = path.with_name(f".{path.name}.new")  # the old record stays whole until this one is
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                        encoding="utf-8")
+        written.write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                           encoding="utf-8")
+        written.replace(path)
     except OSError as error:
+        written.unlink(missing_ok=True)
+        kept = "; the earlier record was kept" if path.is_file() else ""
         raise Fault(f"Cannot record the review in {path}: {os_reason(error)}",
-                    "check that the file and its folder are yours to write to") from error
+                    f"check that the file and its folder are yours to write to, and that the disk has "
+                    f"space{kept}") from error
     return path
 
 

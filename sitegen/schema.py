@@ -25,9 +25,9 @@ def type_name(value: object) -> str:
     if isinstance(value, str):
         return f"text ('{value}')"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if isinstance(value, dict):
-        return "a set of fields"
+        return "a set of fields" if value else "no fields"
     if isinstance(value, (dt.date, dt.datetime)):
         return f"a date ({value})"
     return type(value).__name__
@@ -42,7 +42,7 @@ def is_empty(value: object) -> bool:
 def slug_problem(value: object) -> str | None:
     """Return what is wrong with a slug, or None when it is a safe file name."""
     if not isinstance(value, str):
-        return f"expected text, got {type_name(value)}"
+        return text(value)
     if "/" in value or "\\" in value or ".." in value or value.startswith("."):
         return f"'{value}' would write outside site/"
     if not SLUG.match(value):
@@ -55,6 +55,8 @@ Checker = Callable[[object], "str | None"]
 
 
 def text(value: object) -> str | None:
+    if isinstance(value, bool):  # YAML reads yes, no, on, off as these
+        return f"expected text, got {type_name(value)}: put the word in quotes, e.g. '{'yes' if value else 'no'}'"
     return None if isinstance(value, str) else f"expected text, got {type_name(value)}"
 
 

@@ -5,7 +5,6 @@ import errno
 import html
 import logging
 import mimetypes
-import signal
 import tempfile
 import time
 import traceback
@@ -14,8 +13,10 @@ from urllib.parse import urlsplit
 
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.web import FallbackHandler, HTTPError
 
 from . import Paths, check_site, load_site
 from .errors import BuildFailed, Fault, Problem, os_reason
@@ -32,15 +33,17 @@ MAX_PATH = 1024  # longer request paths are not files of ours
 
 
 def is_loopback(host: str | None) -> bool:
-    """Return True when a Host header or origin names this machine's loopback (port allowed)."""
+    """Return True when a Host header or origin names this machine's loopback, with a valid port
+    or none."""
     if not host:
         return False
     netloc = urlsplit(host).netloc if "://" in host else host
     try:
-        name = urlsplit(f"//{netloc}").hostname
+        parts = urlsplit(f"//{netloc}")
+        parts.port  # noqa: B018 (reading it checks it: 99999x is no port)
     except ValueError:
         return False
-    return name in LOOPBACK_NAMES
+    return parts.hostname in LOOPBACK_NAMES
 
 
 class Preview:
@@ -77,7 +80,7 @@ class Preview:
             written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images)
         except BuildFailed as failure:
             self.problems = failure.problems
-            print(failure.report().replace("site/ was left as it was", "the browser shows them"), flush=True)
+            print(failure.report("the browser shows them until the next good save"), flush=True)
             return
         except OSError as error:  # the preview's own folder: a full disk, say
             self.problems = [Problem(str(self.out), 1, "preview", f"cannot be written: {os_reason(error)}",
@@ -113,25 +116,31 @@ class Preview:
         self.rebuild()
 
     def app(self, environ, start_response):
-        """Serve the preview folder, or the problems page when the last build failed."""
-        if not is_loopback(environ.get("HTTP_HOST")):
-            return _respond(start_response, "403 Forbidden", "text/plain; charset=utf-8",
-                            b"The preview answers only to 127.0.0.1 and localhost.\n")
+        """Serve the preview folder, or the problems page when the last build failed.
+
+        The Host was checked before this is asked (_LoopbackFallback)."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            return _respond(start_response, "405 Method Not Allowed", "text/plain; charset=utf-8",
+                            b"The preview only shows pages.\n", method)
         path = environ.get("PATH_INFO") or "/"
         if path.endswith("/"):
             path += "index.html"
         if self.problems and path.endswith(".html") and not path.endswith("_status.html"):
             return _respond(start_response, "200 OK", "text/html; charset=utf-8",
-                            problems_page(self.problems).encode("utf-8"))
+                            problems_page(self.problems).encode("utf-8"), method)
         target = self.find(path)
+        if target is None and self.find(path.rstrip("/") + "/index.html") is not None:
+            start_response("301 Moved Permanently", [("Location", path + "/"), ("Content-Length", "0")])
+            return [b""]
         if target is None:
             missing = self.out / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"<html><head></head>Not found</html>"
-            return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+            return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body, method)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
-        return _respond(start_response, "200 OK", kind, target.read_bytes())
+        return _respond(start_response, "200 OK", kind, target.read_bytes(), method)
 
     def find(self, path: str) -> Path | None:
         """Return the file of the preview a request path names, or None: outside it, not a
@@ -146,10 +155,10 @@ class Preview:
             return None
 
 
-def _respond(start_response, status: str, kind: str, body: bytes):
-    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
-                            ("Cache-Control", "no-store")])
-    return [body]
+def _respond(start_response, status: str, kind: str, body: bytes, method: str = "GET"):
+    # A HEAD answer has no body: livereload's container sets the length from what it is given.
+    start_response(status, [("Content-Type", kind), ("Cache-Control", "no-store")])
+    return [b"" if method == "HEAD" else body]
 
 
 def problems_page(problems: list[Problem]) -> str:
@@ -185,9 +194,25 @@ class _PreviewWatcher(Watcher):
         return None, None
 
 
-def _stop(signum, frame):
-    """Stop the preview on SIGTERM as on Ctrl+C, so its temporary folder is removed either way."""
-    raise KeyboardInterrupt
+def _require_loopback(handler) -> None:
+    """Refuse a request whose Host is not this machine's loopback (a DNS-rebinding page)."""
+    if not is_loopback(handler.request.host):
+        raise HTTPError(403)
+
+
+class _LoopbackFallback(FallbackHandler):
+    """livereload's handler for the pages, refusing other hosts before the WSGI app is asked."""
+
+    def prepare(self):
+        _require_loopback(self)
+        super().prepare()
+
+
+class _PreviewServer(Server):
+    """livereload's server, with its pages behind the loopback check."""
+
+    def get_web_handlers(self, script):
+        return [(r".*", _LoopbackFallback, {"fallback": LiveScriptContainer(self.app, script)})]
 
 
 def _guard_livereload() -> None:
@@ -195,19 +220,14 @@ def _guard_livereload() -> None:
     def check_origin(handler, origin: str) -> bool:
         return is_loopback(origin) and is_loopback(handler.request.host)
 
-    def prepare(handler) -> None:
-        if not is_loopback(handler.request.host):
-            from tornado.web import HTTPError
-            raise HTTPError(403)
-
     LiveReloadHandler.check_origin = check_origin
     for handler in (LiveReloadHandler, LiveReloadJSHandler, ForceReloadHandler):
-        handler.prepare = prepare
+        handler.prepare = _require_loopback
 
 
 def serve(paths: Paths, port: int) -> int:
-    """Serve a live preview on 127.0.0.1:port until interrupted; return the exit code."""
-    signal.signal(signal.SIGTERM, _stop)
+    """Serve a live preview on 127.0.0.1:port until interrupted (KeyboardInterrupt: build.py
+    turns SIGTERM into one too); return the exit code."""
     # The preview's pages live in a folder of their own, removed on the way out; nothing
     # else is ever removed, whatever the watched folders are called.
     with tempfile.TemporaryDirectory(prefix="booklet-preview-") as preview_folder:
@@ -224,13 +244,13 @@ def _serve_from(paths: Paths, port: int, out: Path) -> int:
     watcher = _PreviewWatcher(preview)
     for watched in (paths.content, paths.templates, paths.assets):
         watcher.watch(str(watched))  # listed for livereload's log; the preview does the comparing
-    server = Server(app=preview.app, watcher=watcher)
+    server = _PreviewServer(app=preview.app, watcher=watcher)
     # livereload logs through its own handler; without this every line would print twice.
     for name in ("livereload", "tornado"):
         logging.getLogger(name).propagate = False
     # Its chatter ("Serving on…" even before the port turns out to be taken) is ours to say.
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
-    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # a 404 is not news
     IOLoop.current().add_callback(
         lambda: PeriodicCallback(LiveReloadHandler.poll_tasks, POLL_SECONDS * 1000).start())
     # Said once the port is open: the loop only starts after livereload listened.
@@ -240,10 +260,14 @@ def _serve_from(paths: Paths, port: int, out: Path) -> int:
     try:
         server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
     except OSError as error:
+        other = f"python build.py serve --port {port + 1 if port < 65535 else 8000}"
         if error.errno == errno.EADDRINUSE:
             raise Fault(f"Port {port} is already in use by another program",
-                        f"stop that program, or preview on another port: python build.py serve "
-                        f"--port {port + 1 if port < 65535 else 8000}") from error
-        raise
+                        f"stop that program, or preview on another port: {other}") from error
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise Fault(f"Port {port} cannot be opened: {os_reason(error)}",
+                        "ports below 1024 need administrator rights; use one above, e.g. "
+                        "python build.py serve --port 8000") from error
+        raise Fault(f"Port {port} cannot be opened: {os_reason(error)}", f"try another: {other}") from error
     print("Preview stopped.", flush=True)
     return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from .config import DATA_FILES
 from .errors import Problem, os_reason
 
 IMAGES_DIR = "images"  # published as images/NAME, when a page uses them
+CASES_DIR = "cases"
+FOLDERS = (CASES_DIR, IMAGES_DIR)  # top-level names that must be folders
 COPY_INSTEAD = "copy the file into the content folder instead of linking to it"
 
 
@@ -33,7 +36,8 @@ def _is_ignored(name: str) -> bool:
 
 def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
     """Return every wanted file of a content folder (relative path → the real file), and a problem
-    for each link that leads outside the folder, nowhere or round in a loop: those are not used."""
+    for each thing that is not what its name says (a folder called site.yaml, a pipe) and for
+    each link that leads outside the folder, nowhere or round in a loop: none of those is used."""
     root = content.resolve()
     found: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -51,24 +55,52 @@ def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
             if _is_ignored(entry.name):
                 continue
             path = Path(entry.path)
-            is_dir = _is_dir(entry)
+            real = path
             if entry.is_symlink():
-                real, problem = _follow(path, root, relative, is_dir)
+                real, problem = _follow(path, root, relative, _is_dir(entry))
                 if problem:
-                    if is_dir or is_wanted(relative):
+                    if _is_dir(entry) or is_wanted(relative):
                         problems.append(problem)
                     continue
-            else:
-                real = path
-            if is_dir:
-                if real not in visited:
-                    visited.add(real)
-                    walk(path, relative + "/")
-            elif is_wanted(relative):
+            kind = _kind(real)
+            problem = _misnamed(relative, kind)
+            if problem:
+                problems.append(problem)
+            elif kind == "folder" and real not in visited:
+                visited.add(real)
+                walk(path, relative + "/")
+            elif kind == "file" and is_wanted(relative):
                 found[relative] = real
 
     walk(content, "")
     return found, problems
+
+
+def _kind(path: Path) -> str:
+    """Return 'file', 'folder' or 'other' (a pipe, a device, a socket: never read, it could block)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "other"
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
+def _misnamed(relative: str, kind: str) -> Problem | None:
+    """Return a problem when a wanted name holds the wrong kind of thing, or a Markdown file's
+    ending would keep it from being read."""
+    wanted = is_wanted(relative) or relative in FOLDERS
+    if kind == "other" and wanted:
+        return Problem(relative, 1, "file", "is not a regular file (a pipe or a device), so it was not read",
+                       "replace it with a text file, or delete it")
+    if kind == "folder" and relative in DATA_FILES or kind == "folder" and relative.endswith(".md"):
+        return Problem(relative, 1, "file", "is a folder, not a file", f"a text file named {relative.split('/')[-1]}")
+    if kind == "file" and relative in FOLDERS:
+        return Problem(relative, 1, "folder", "is a file, not a folder",
+                       f"a folder named {relative} (rename or delete the file)")
+    if kind == "file" and relative.lower().endswith(".md") and not relative.endswith(".md"):
+        return Problem(relative, 1, "file name", "ends in '." + relative.rsplit(".", 1)[1] + "', so it was not "
+                       "read", "rename it to end in '.md', in lowercase")
+    return None
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -101,13 +133,15 @@ def read_content(content: Path) -> ContentFiles:
     texts: dict[str, bytes | None] = {}
     images: dict[str, Path] = {}
     for relative, real in files.items():
-        if relative.startswith(f"{IMAGES_DIR}/"):
-            images[relative] = real
-            continue
         try:
-            texts[relative] = real.read_bytes()
+            if relative.startswith(f"{IMAGES_DIR}/"):
+                with real.open("rb"):  # read when published; a file that cannot be is said here
+                    images[relative] = real
+            else:
+                texts[relative] = real.read_bytes()
         except OSError as error:
-            texts[relative] = None
+            if not relative.startswith(f"{IMAGES_DIR}/"):
+                texts[relative] = None
             problems.append(Problem(relative, 1, "file", f"cannot be read: {os_reason(error)}",
                                     "give your user permission to read it, or save it again"))
     return ContentFiles(texts, images, tuple(problems))

@@ -13,10 +13,22 @@ from .render import Output
 log = logging.getLogger(__name__)
 MARKER = ".booklet-site"  # marks a folder as ours, so a mistyped --out never deletes other files
 STAGING, RETIRED = "tmp", "old"  # <out>.tmp-…: a build being written; <out>.old-…: the site it replaces
+MIN_FREE_BYTES = 1 << 20  # less free space than this after a build: some write may have been cut short
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> list[Problem]:
     """Return a problem if `out` is a folder the build must not replace, or cannot make."""
+    try:
+        return _check_output_folder(out, protected)
+    except RuntimeError:  # pathlib's word for a link that leads round in a loop
+        return [Problem(str(out), 1, "--out", "is a symbolic link that leads round in a loop",
+                        "a real folder, or a link to one")]
+    except OSError as error:
+        return [Problem(str(out), 1, "--out", f"cannot be used: {os_reason(error)}",
+                        "a shorter folder name you may write to")]
+
+
+def _check_output_folder(out: Path, protected: list[Path]) -> list[Problem]:
     resolved = out.resolve()
     for folder in protected:
         folder = folder.resolve()
@@ -62,15 +74,21 @@ def _new_folder(place: Path, kind: str) -> Path:
         return folder
 
 
-def remove_leftovers(place: Path) -> list[Path]:
-    """Remove what an interrupted build left beside `place` (folders of ours only); return them."""
-    removed = []
+def remove_leftovers(place: Path) -> None:
+    """Remove what an interrupted build left beside `place` (folders of ours only)."""
     for kind in (STAGING, RETIRED):
         for folder in place.parent.glob(f"{place.name}.{kind}-*"):
             if folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file():
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
-    return removed
+                _remove(folder, "left by an interrupted build")
+
+
+def _remove(folder: Path, why: str) -> None:
+    """Remove a folder of ours, saying so, or saying that it could not be removed."""
+    shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        log.warning("Could not remove %s (%s); delete it by hand to free its space.", folder, why)
+    else:
+        log.info("Removed %s, %s.", folder.name, why)
 
 
 def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
@@ -85,8 +103,7 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
     place = out.resolve() if out.is_symlink() else out.absolute()
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
-        for folder in remove_leftovers(place):
-            log.info("Removed %s, left by an interrupted build.", folder.name)
+        remove_leftovers(place)
         staging = _new_folder(place, STAGING)
     except OSError as error:
         raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
@@ -100,12 +117,20 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
             _write_file(staging / relative, data)
         if finish:
             finish(staging)
+        _check_space(staging)
         _swap(staging, place)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError):
             raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
         raise
+
+
+def _check_space(folder: Path) -> None:
+    """Raise ENOSPC when the disk is (nearly) full once the site is written: a tool that wrote
+    into the folder may not have said that its writes failed (Pagefind does not)."""
+    if shutil.disk_usage(folder).free < MIN_FREE_BYTES:
+        raise OSError(errno.ENOSPC, "the disk is nearly full", str(folder))
 
 
 def _fix(error: OSError) -> str:
@@ -130,7 +155,7 @@ def _swap(staging: Path, place: Path) -> None:
     except BaseException:
         retired.rename(place)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove(retired, "the site this build replaced")
 
 
 def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,

@@ -20,6 +20,18 @@ class Lines(dict):
         return self.lines.get(key, self.line)
 
 
+class LinesList(list):
+    """A YAML list that remembers the line of each item (a plain value has no line of its own)."""
+
+    lines: list
+
+
+def line_of_item(data: object, index: int) -> int:
+    """Return the line of a list's item when the list was read from YAML, else 1."""
+    lines = getattr(data, "lines", None)
+    return lines[index] if isinstance(data, LinesList) and index < len(lines) else 1
+
+
 # libyaml's parser is several times faster than the pure-Python one; both give the same marks.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Aliases (*name) let a few lines stand for millions of values (the "billion laughs"):
@@ -31,13 +43,33 @@ _SYNTAX_HELP = ("check indentation, the ':' after each key, and quote text that 
 _UNCLOSED = {"while scanning a quoted scalar": "the quote that opens here is never closed",
              "while parsing a flow sequence": "the list that opens here with '[' is never closed with ']'",
              "while parsing a flow mapping": "the '{' that opens here is never closed with '}'"}
-_WHAT_TAG = {"tag:yaml.org,2002:timestamp": "a real date", "tag:yaml.org,2002:int": "a whole number",
-             "tag:yaml.org,2002:float": "a number"}
+# What a tagged value must be, and how to write it, for messages about values YAML cannot read.
+_TAG_WORDS = {"tag:yaml.org,2002:timestamp": ("a real date", "a date written YYYY-MM-DD, e.g. 2026-07-01"),
+              "tag:yaml.org,2002:int": ("a whole number", "a whole number written with digits only, e.g. 12"),
+              "tag:yaml.org,2002:float": ("a number", "a number such as 12 or 1.5")}
+_OTHER_BASE = re.compile(r"^[-+]?(0[0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+|[1-9][0-9]*(:[0-5]?[0-9])+)$")
+# Characters that look like the ones YAML needs but are not: the usual cause of a syntax error
+# in a file typed with a Chinese keyboard, reported in words on their own line.
+_LOOK_ALIKES = [
+    (re.compile(r"^[ ]*\t"), "is indented with a tab", "indent with spaces only"),
+    (re.compile(r"^[ \t]*\u3000"), "is indented with a full-width space (U+3000)", "indent with plain spaces"),
+    (re.compile(r"^[ \t]*\u00a0"), "is indented with a no-break space (U+00A0)", "indent with plain spaces"),
+    (re.compile(r"^[ \t-]*[A-Za-z_][\w-]*[ \t]*\uff1a"), "uses a full-width colon '：' after the field name",
+     "write the field name, a plain ':' and a space, e.g. 'title: …'"),
+]
+
+
+class _BadValue(yaml.constructor.ConstructorError):
+    """A value YAML read but cannot make into what its tag says (2026-02-30, !!int x)."""
+
+    def __init__(self, message: str, fix: str, mark):
+        super().__init__(None, None, message, mark)
+        self.fix = fix
 
 
 class _Loader(_BaseLoader):
     """SafeLoader whose mappings are `Lines` (lines counted from `first_line`), which notices
-    repeated keys, and whose bad values (2026-02-30, !!int x) are errors with their line."""
+    repeated keys, and whose bad values (2026-02-30, !!int x, 010) are errors with their line."""
 
     def __init__(self, stream, first_line: int = 1):
         super().__init__(stream)
@@ -50,16 +82,31 @@ class _Loader(_BaseLoader):
     def construct_object(self, node, deep=False):
         try:
             return super().construct_object(node, deep)
-        except yaml.MarkedYAMLError:
+        except yaml.MarkedYAMLError as error:
+            if "could not determine a constructor" in str(error.problem):
+                raise _BadValue(f"the tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed",
+                                "delete the tag (the word starting with '!') and write the value as text",
+                                node.start_mark) from error
             raise
         except (ValueError, TypeError, OverflowError, AttributeError, IndexError) as error:
-            what = _WHAT_TAG.get(node.tag, "a value YAML can read")
+            what, fix = _TAG_WORDS.get(node.tag, ("a value YAML can read", "a plain value"))
             value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
-            detail = str(error) if isinstance(error, ValueError) and "digits" not in str(error) else ""
             shown = value if len(value) <= 40 else value[:40] + "…"
-            raise yaml.constructor.ConstructorError(
-                None, None, f"'{shown}' is not {what}" + (f" ({detail})" if detail else ""),
-                node.start_mark) from error
+            if "digits" in str(error):
+                raise _BadValue(f"'{shown}' has too many digits ({len(value)})", fix, node.start_mark) from error
+            detail = f" ({error})" if node.tag.endswith("timestamp") and isinstance(error, ValueError) else ""
+            raise _BadValue(f"'{shown}' is not {what}{detail}", fix, node.start_mark) from error
+
+    def construct_yaml_int(self, node):
+        """Read whole numbers in decimal only: YAML 1.1 reads 010 as 8 and 1:30 as 90."""
+        if _OTHER_BASE.match(str(node.value).replace("_", "")):
+            raise _BadValue(f"'{node.value}' would be read as a number in another base",
+                            "write the number with digits only, without leading zeros, or in quotes "
+                            "to mean the text", node.start_mark)
+        return super().construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 def _construct_lines(loader: _Loader, node: yaml.MappingNode) -> Lines:
@@ -68,9 +115,10 @@ def _construct_lines(loader: _Loader, node: yaml.MappingNode) -> Lines:
     mapping.line = loader.line(node)
     mapping.lines = {}
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _BadValue("a field name must be a word, not a list or a set of fields",
+                            "one 'name: value' per line", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            key = str(key)
         if key in mapping:
             loader.repeated.append((str(key), loader.line(key_node)))
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -78,7 +126,14 @@ def _construct_lines(loader: _Loader, node: yaml.MappingNode) -> Lines:
     return mapping
 
 
+def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> LinesList:
+    items = LinesList(loader.construct_object(child, deep=True) for child in node.value)
+    items.lines = [loader.line(child) for child in node.value]
+    return items
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_lines)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
 
 
 def count_values(root: yaml.Node, limit: int = MAX_VALUES) -> int | None:
@@ -116,21 +171,33 @@ def _first_alias_line(text: str) -> int:
     return 0
 
 
+def look_alike(text: str, first_line: int) -> tuple[int, str, str] | None:
+    """Return (line, what, fix) for the first character that only looks like YAML's own, or None."""
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        for pattern, what, fix in _LOOK_ALIKES:
+            if pattern.match(line):
+                return number, what, fix
+    return None
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, path: str, first_line: int) -> Problem:
-    """Return a YAML syntax error at the place the problem starts, in words where we have them."""
+    """Return a YAML error at the place the problem starts, in words where we have them."""
     what = (error.problem or error.context or "not valid YAML").strip()
     mark = error.problem_mark or error.context_mark
+    if isinstance(error, _BadValue):
+        return Problem(path, first_line + mark.line, "YAML", what, error.fix)
     opened = _UNCLOSED.get(error.context or "")
     if opened and error.context_mark is not None:
         mark, what = error.context_mark, f"{opened} ({what})"
-    line = first_line + (mark.line if mark else 0)
-    if isinstance(error, yaml.constructor.ConstructorError) and error.context is None:
-        return Problem(path, line, "YAML", what, "a value of the right kind, e.g. a date written YYYY-MM-DD")
-    return Problem(path, line, "YAML", f"syntax error: {what}", _SYNTAX_HELP)
+    return Problem(path, first_line + (mark.line if mark else 0), "YAML", f"syntax error: {what}", _SYNTAX_HELP)
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[object, list[Problem]]:
     """Return the YAML document in `text` and the problems found, lines counted from `first_line`."""
+    found = look_alike(text, first_line)  # YAML would misread the line, or stop further on
+    if found:
+        line, cause, fix = found
+        return None, [Problem(path, line, "YAML", f"syntax error: this line {cause}", fix)]
     loader = _Loader(text, first_line)
     try:
         node = loader.get_single_node()

@@ -84,7 +84,8 @@ def test_any_key_figure_gives_a_site_or_messages(figure):
 # Pieces that each reach a different part of Markdown, HTML and our own syntax.
 PIECES = ["## ", "### ", "\n\n", "\n", "- ", "1. ", "> ", "| a | b |\n|---|---|\n| 1 | 2 |", "**", "*", "`",
           "```\n", "[x](", "![alt](", ")", "[r]: ", "[^1]", "[^1]: note", "case:full-pair", "case:zh-only#",
-          "case:nope", "images/map.svg", "images/", "http://x.example/a.png", "javascript:", "<script>", "</script>",
+          "case:nope", "images/map.svg", "images/", "http://x.example/a.png", "http://[::1", "%zz", "file:///etc/x",
+          "javascript:", "<script>", "</script>", "<img src='http://[::1'>", "<a href='case:'>",
           "<img src=x onerror=y>", "<a href='case:full-pair'>", "</a>", "{: #id .class onclick=x }", "{#main}",
           "&amp;", "&#0;", "&lt;", "<!--", "-->", "\x02wzxhzdk:0\x03", "第一节", "English", "“引号”", "，", "。",
           "\t", "    code", "<div>", "</div>", "<h2>", "<", ">", "\\", "[", "]", "#", "\u3000", "\ufeff"]

@@ -4,6 +4,7 @@ Grouped as issue 8 lists them: leaks, unsafe markup, tracebacks, messages, integ
 """
 import errno
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -201,7 +202,7 @@ def test_raw_html_in_a_heading_leaves_no_placeholder_in_the_anchor_or_the_sectio
     ("order: 2", "order: 2\ndate: 2024-13-45", ":8: YAML: '2024-13-45' is not a real date (month must be in 1..12)"),
     ("order: 2", "order: 2\ndate: 2026-02-30", ":8: YAML: '2026-02-30' is not a real date"),
     ("order: 2", "order: !!int two", ":7: YAML: 'two' is not a whole number"),
-    ("order: 2", "order: " + "7" * 5000, ":7: YAML: '" + "7" * 40 + "…' is not a whole number"),
+    ("order: 2", "order: " + "7" * 5000, ":7: YAML: '" + "7" * 40 + "…' has too many digits (5000)"),
 ], ids=["month-13", "february-30", "int-tag", "5000-digits"])
 def test_values_yaml_cannot_read_in_front_matter(fixture_site, old, new, message):
     content = fixture_site()
@@ -220,6 +221,7 @@ FIGURE = "  - id: money\n    value: 37840000\n"
     ("-5", "-5 is negative: a figure is a count, a sum or a share"),
     ("[50, 40]", "the range [50, 40] does not go from low to high"),
     ("[1, .nan]", "'nan' is not a number a reader can use"),
+    ("1.0e-300", "1e-300 has more decimals than a reader can use (4 at most)"),
 ])
 def test_figure_values_a_page_cannot_show_are_refused(fixture_site, value, message):
     content = fixture_site()
@@ -295,7 +297,7 @@ def test_review_into_a_read_only_file_is_one_line(fixture_site, monkeypatch):
     with pytest.raises(Fault) as fault:
         sitegen.mark_reviewed(content, ["full-pair"], None, False)
     assert fault.value.report() == (f"Cannot record the review in {content}/reviewed/full-pair.en.json: permission "
-                                    "denied (check that the file and its folder are yours to write to)")
+                                    "denied (check that the file and its folder are yours to write to, and that the disk has space)")
 
 
 def make_unreadable(monkeypatch, name: str) -> None:
@@ -363,7 +365,7 @@ def test_ctrl_c_during_a_build_is_one_line_and_leaves_the_site(fixture_site, tmp
 
     monkeypatch.setattr(sitegen, "index_site", interrupted)
     assert build.main(["build", "--content", str(content), "--out", str(out)]) == 130
-    assert capsys.readouterr().err.splitlines() == ["Stopped by Ctrl+C: the site built last was left as it was."]
+    assert capsys.readouterr().err.splitlines() == ["Stopped: the site built last was left as it was."]
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bilingual", "out"]
 
@@ -466,7 +468,7 @@ def test_two_cases_in_the_same_place_in_the_booklet(fixture_site):
         "(each case its own position in the booklet)"]
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x02", "\x07", "\x1b", "\x7f", "\x85"])
+@pytest.mark.parametrize("character", ["\x00", "\x02", "\x07", "\x1b", "\x7f", "\x85", "\u2028", "\u2029"])
 def test_a_control_character_in_a_body_is_a_message(fixture_site, character):
     content = fixture_site()
     edit(content, ZH, "只有中文的正文", f"只有{character}中文的正文")
@@ -539,3 +541,258 @@ def test_a_ui_group_of_the_wrong_shape_is_reported_on_its_own_line(fixture_site)
         "(compare with the 'en' block of sitegen/ui.yaml)",
         f"{content}/ui.yaml:4: en.units: expected one entry per unit, got a list "
         "(compare with the 'en' block of sitegen/ui.yaml)"]
+
+
+# --- found by a tester's pass over 614 bad inputs ------------------------------------------------
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("site.yaml", "base_url: https://example.org/booklet/", "base_url: 'http://[::1/'",
+     "site.yaml:4: base_url: 'http://[::1/' is not a web address that can be read"),
+    ("site.yaml", "base_url: https://example.org/booklet/", "base_url: https://exa mple.org/",
+     "site.yaml:4: base_url: 'https://exa mple.org/' is not an absolute web address"),
+    ("site.yaml", "languages:\n  - {code: zh, html_lang: zh-Hans, name: 中文}\n  - {code: en, html_lang: en, name: "
+     "English}", "languages: []", "site.yaml:6: languages: is empty"),
+    ("areas.yaml", "- slug: east", "- west\n- slug: east", "areas.yaml:8: entry 3: expected 'key: value' fields, "
+     "got text ('west') (the fields of one entry: slug, name, description)"),
+    ("areas.yaml", "- slug: north\n", "- slug: north\n  map: [150, -3]\n",
+     "areas.yaml:2: map: expected [x, y] with numbers from 0 to 100, got [150, -3]"),
+    ("areas.yaml", "- slug: north\n", "- slug: no\n", "areas.yaml:1: slug: expected text, got yes/no (false): put "
+     "the word in quotes, e.g. 'no'"),
+    ("glossary.yaml", "{en: ", "{zh: 民宿, en: ", "glossary.yaml:4: translation: 'zh' is not a language the booklet "
+     "translates into"),
+], ids=["ipv6", "space", "no-languages", "scalar-entry", "map-range", "bare-no", "glossary-source-language"])
+def test_data_file_slips_found_by_the_tester(fixture_site, file, old, new, message):
+    content = fixture_site()
+    edit(content, file, old, new)
+    problems = problems_of(content)
+    assert len(problems) == 1 and problems[0].startswith(f"{content}/{message}"), problems
+
+
+def test_an_empty_list_of_areas_says_so(fixture_site):
+    content = fixture_site()
+    (content / "areas.yaml").write_text("[]\n", encoding="utf-8")
+    assert problems_of(content) == [f"{content}/areas.yaml:1: file: has no entries (one '- slug: …' entry per "
+                                    "item, each with name and description)"]
+
+
+@pytest.mark.parametrize("ui, message", [
+    ('en:\n  count_one: "{n:s} case"\n', "ui.yaml:2: en.count_one: has a '{' or '}' that does not pair up, or a "
+     "placeholder that is more than a {name}"),
+    ('en:\n  count_one: "{n!r} case"\n', "ui.yaml:2: en.count_one: has a '{' or '}' that does not pair up"),
+    ('en:\n  count_other: "{n:>100000000} cases"\n', "ui.yaml:2: en.count_other: has a '{' or '}'"),
+    ('en:\n  figure: {exact: "{prefix}{number:q}{magnitude}{suffix}"}\n', "ui.yaml:2: en.figure.exact: has a '{'"),
+    ('en:\n  figure: {range: "a range"}\n', "ui.yaml:2: en.figure.range: leaves out {high}, {low}"),
+    ('en:\n  number: {magnitudes: [[0, " x"]]}\n', "ui.yaml:2: en.number.magnitudes: expected a list of [size, word] "
+     "pairs, each size a whole number above 1"),
+], ids=["format-spec", "conversion", "huge-width", "figure-spec", "range-without-numbers", "zero-magnitude"])
+def test_ui_strings_that_would_crash_or_mislead_the_pages(fixture_site, ui, message):
+    content = fixture_site()
+    (content / "ui.yaml").write_text(ui, encoding="utf-8")
+    problems = problems_of(content)
+    assert len(problems) == 1 and problems[0].startswith(f"{content}/{message}"), problems
+
+
+def test_an_out_folder_that_is_a_link_loop_or_too_long_is_a_message(fixture_site, tmp_path):
+    content = fixture_site()
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    with pytest.raises(BuildFailed) as failure:
+        build_to(content, tmp_path / "loop1")
+    assert [str(p) for p in failure.value.problems] == [
+        f"{tmp_path}/loop1:1: --out: is a symbolic link that leads round in a loop (a real folder, or a link to one)"]
+    with pytest.raises(BuildFailed) as failure:
+        build_to(content, tmp_path / ("a" * 300))
+    assert [str(p) for p in failure.value.problems] == [
+        f"{tmp_path}/{'a' * 300}:1: --out: cannot be used: the name is too long (a shorter folder name you may "
+        "write to)"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("> " * 9 + "深", "nests too deeply for a page or a PDF (9 quotations inside each other)"),
+    ("".join("  " * i + "- 层\n" for i in range(40)), "nests too deeply for a page or a PDF (50 spaces of indent)"),
+], ids=["quotations", "list"])
+def test_a_body_nested_deeper_than_a_page_can_show(fixture_site, body, message):
+    content = fixture_site()
+    append(content, ZH, "\n\n" + body + "\n")
+    problems = problems_of(content)
+    assert len(problems) == 1 and f"zh-only.zh.md:" in problems[0] and f": body: {message} (" in problems[0]
+
+
+def test_a_pipe_in_the_content_folder_is_not_read(fixture_site):
+    content = fixture_site()
+    os.mkfifo(content / "cases/pipe.zh.md")
+    assert problems_of(content) == [
+        f"{content}/cases/pipe.zh.md:1: file: is not a regular file (a pipe or a device), so it was not read "
+        "(replace it with a text file, or delete it)"]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda c: (c / "site.yaml").unlink() or (c / "site.yaml").mkdir(),
+     "site.yaml:1: file: is a folder, not a file (a text file named site.yaml)"),
+    (lambda c: shutil.rmtree(c / "images") or (c / "images").write_text("x"),
+     "images:1: folder: is a file, not a folder (a folder named images (rename or delete the file))"),
+    (lambda c: (c / "cases/zh-only.zh.md").rename(c / "cases/zh-only.zh.MD"),
+     "cases/zh-only.zh.MD:1: file name: ends in '.MD', so it was not read (rename it to end in '.md', in lowercase)"),
+], ids=["folder-for-a-file", "file-for-a-folder", "upper-case-ending"])
+def test_a_name_that_holds_the_wrong_kind_of_thing(fixture_site, make, message):
+    content = fixture_site()
+    make(content)
+    assert f"{content}/{message}" in problems_of(content)
+
+
+def test_an_unreadable_image_is_named(fixture_site, monkeypatch):
+    content = fixture_site()
+    real_open = Path.open
+
+    def guarded(self, mode="r", *args, **kwargs):
+        if self.name == "map.svg":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", guarded)
+    assert f"{content}/images/map.svg:1: file: cannot be read: permission denied (give your user permission to " \
+           "read it, or save it again)" in problems_of(content)
+
+
+def test_a_foreword_with_a_wrong_field_is_one_message(fixture_site):
+    content = fixture_site()
+    edit(content, "foreword.zh.md", "byline:", "author:")
+    problems = problems_of(content)
+    assert [p.split(": ", 1)[0] for p in problems] == [f"{content}/foreword.zh.md:2", f"{content}/foreword.zh.md:2"]
+    assert not any("missing (the foreword in the source language" in p for p in problems)
+
+
+@pytest.mark.parametrize("markdown, message", [
+    ("![图](file:///etc/passwd)", "image: 'file:///etc/passwd' does not exist"),
+    ('<img alt="无址">', "image: has no address"),
+], ids=["file-url", "no-src"])
+def test_an_image_the_sanitiser_would_empty_still_stops_the_build(fixture_site, markdown, message):
+    content = fixture_site()
+    line = append(content, ZH, "\n\n" + markdown + "\n")
+    problems = problems_of(content)
+    assert len(problems) == 1 and problems[0].startswith(f"{content}/{ZH}:{line}: {message}"), problems
+
+
+def test_an_image_name_written_with_percent_escapes_is_found(fixture_site, tmp_path):
+    content = fixture_site()
+    (content / "images/地图 1.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    append(content, ZH, "\n\n![地图](images/地图%201.svg)\n")
+    build_to(content, tmp_path / "out")
+    assert (tmp_path / "out/images/地图 1.svg").is_file()
+
+
+def test_phone_links_are_kept(fixture_site, tmp_path):
+    content = fixture_site()
+    append(content, ZH, "\n\n电话：[0580-1234567](tel:0580-1234567)\n")
+    build_to(content, tmp_path / "out")
+    assert 'href="tel:0580-1234567"' in (tmp_path / "out/zh/cases/zh-only.html").read_text(encoding="utf-8")
+    assert not [f for f in findings_of(content) if "left out of the page" in f]
+
+
+def test_review_of_a_case_without_translation_says_so(fixture_site):
+    content = fixture_site()
+    result = cli("review", "zh-only", "--content", str(content))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "review:1: SLUG: 'zh-only' has no translation to mark (translate it first, as cases/zh-only.LANG.md)",
+        "Stopped: 1 problem found; nothing was marked."]
+
+
+def test_review_on_a_full_disk_keeps_the_earlier_record(fixture_site, monkeypatch):
+    content = fixture_site()
+    sitegen.mark_reviewed(content, ["full-pair"], None, False)
+    record = content / "reviewed/full-pair.en.json"
+    before = record.read_bytes()
+    edit(content, "cases/full-pair.zh.md", "第二段。", "第二段，改过。")
+    real_write = Path.write_text
+
+    def full(self, text, *args, **kwargs):
+        real_write(self, text[:10], *args, **kwargs)  # part of it lands, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    with pytest.raises(Fault) as fault:
+        sitegen.mark_reviewed(content, ["full-pair"], None, False)
+    assert fault.value.report().endswith("and that the disk has space; the earlier record was kept)")
+    assert record.read_bytes() == before
+    assert sorted(p.name for p in record.parent.iterdir()) == ["full-pair.en.json"]
+
+
+def test_a_disk_that_filled_up_while_the_search_index_was_written_keeps_the_site(fixture_site, tmp_path,
+                                                                                  monkeypatch):
+    import shutil as shutil_module
+    from collections import namedtuple
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    before = tree_bytes(out, SEARCH_BUNDLE)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil_module, "disk_usage", lambda path: usage(10**9, 10**9 - 4096, 4096))
+    with pytest.raises(Fault) as fault:
+        build_to(content, out)
+    assert fault.value.report() == (f"Cannot write the site to {out}: the disk is full (free some disk space, then "
+                                    "build again; the site built last was left as it was)")
+    assert tree_bytes(out, SEARCH_BUNDLE) == before
+
+
+def test_an_empty_file_in_the_search_index_stops_the_build(tmp_path, monkeypatch):
+    from sitegen import search
+
+    def pagefind_that_ran_out_of_space(command, **kwargs):
+        bundle = tmp_path / search.BUNDLE
+        bundle.mkdir()
+        (bundle / "pagefind.js").write_text("ok", encoding="utf-8")
+        (bundle / "pagefind-ui.css").write_bytes(b"")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(search.subprocess, "run", pagefind_that_ran_out_of_space)
+    with pytest.raises(BuildFailed) as failure:
+        search.index_site(tmp_path)
+    assert [str(p) for p in failure.value.problems] == [
+        "search:1: pagefind: wrote 1 empty files, e.g. pagefind-ui.css (check that the disk has free space, then "
+        "build again; the site built last was left as it was)"]
+
+
+def test_a_folder_that_cannot_be_removed_is_said(fixture_site, tmp_path, monkeypatch, caplog):
+    import shutil as shutil_module
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    monkeypatch.setattr(shutil_module, "rmtree", lambda path, ignore_errors=False: None)
+    with caplog.at_level("INFO"):
+        build_to(content, out)
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith("out.old-")]
+    assert len(left) == 1
+    assert f"Could not remove {tmp_path}/{left[0]} (the site this build replaced); delete it by hand to free its " \
+           "space." in caplog.messages
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.5, 0.8])
+def test_a_stop_while_the_generator_loads_is_one_line(fixture_site, tmp_path, delay):
+    import signal
+    import time
+    env = {k: v for k, v in os.environ.items() if k != "BOOKLET_DEBUG"}
+    process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "build", "--content", str(fixture_site()),
+                                "--out", str(tmp_path / "out")], stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    if process.returncode != 0:  # a fast machine may have finished first
+        assert process.returncode == 130 and len(stderr.splitlines()) == 1 and stderr.startswith("Stopped")
+
+
+def test_sigterm_during_a_build_cleans_up_like_ctrl_c(fixture_site, tmp_path, monkeypatch, capsys):
+    import signal
+    import build
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    before = tree_bytes(out)
+    monkeypatch.setattr(sitegen, "index_site", lambda folder: os.kill(os.getpid(), signal.SIGTERM))
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        assert build.main(["build", "--content", str(content), "--out", str(out)]) == 130
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+    assert capsys.readouterr().err.splitlines() == ["Stopped: the site built last was left as it was."]
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bilingual", "out"]

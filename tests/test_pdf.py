@@ -224,12 +224,30 @@ def test_a_local_file_linked_as_an_attachment_never_reaches_the_pdf(tools, fixtu
         assert not reader.attachments, pdf.name
         assert secret.as_uri() not in "".join(page.extract_text() for page in reader.pages)
     # A site that trusts its raw HTML still cannot put the file in a PDF: the build stops, naming the line.
+    # Nor can raw HTML load a stylesheet from another server: each refusal is named on its line.
     site_yaml = content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "allow_raw_html: true\n", encoding="utf-8")
-    line = case.read_text(encoding="utf-8").split("\n").index(
-        f"[附件]({secret.as_uri()}){{: rel=\"attachment\" }}") + 1
+    style = '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+    case.write_text(case.read_text(encoding="utf-8") + f"\n{style}\n", encoding="utf-8")
+    lines = case.read_text(encoding="utf-8").split("\n")
+    line = lines.index(f"[附件]({secret.as_uri()}){{: rel=\"attachment\" }}") + 1
     with pytest.raises(sitegen.errors.BuildFailed) as failure:
         sitegen.build(sitegen.Paths(content=content, out=out), pdf_paper="a4")
     assert [str(p) for p in failure.value.problems] == [
         f"{content}/cases/zh-only.zh.md:{line}: pdf: '{secret.as_uri()}' is not a file of the booklet, so it "
-        "was left out of the PDF (link only to the booklet's pages and images/)"]
+        "was left out of the PDF (link only to the booklet's pages and images/)",
+        f"{content}/cases/zh-only.zh.md:{lines.index(style) + 1}: pdf: 'http://127.0.0.1:9/x.css' is not a file "
+        "of the booklet, so it was left out of the PDF (link only to the booklet's pages and images/)"]
+
+
+def test_an_image_the_pdf_cannot_draw_is_named(tools, fixture_site, tmp_path):
+    content = fixture_site()
+    (content / "images/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
+    case = content / "cases/zh-only.zh.md"
+    case.write_text(case.read_text(encoding="utf-8") + "\n\n![坏图](images/broken.png)\n", encoding="utf-8")
+    with pytest.raises(sitegen.errors.BuildFailed) as failure:
+        sitegen.build(sitegen.Paths(content=content, out=tmp_path / "site"), pdf_paper="a4")
+    problems = [str(p) for p in failure.value.problems]
+    assert len(problems) == 1 and problems[0].startswith(f"{content}/images/broken.png:1: pdf: could not be drawn "
+                                                         "in the PDF (")
+    assert problems[0].endswith("(open it in an image editor and save it again as PNG, JPEG or SVG)")

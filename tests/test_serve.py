@@ -183,15 +183,21 @@ def test_stopping_the_preview_removes_its_own_folder_and_nothing_else(project_co
     assert "Traceback" not in log.read_text(encoding="utf-8")
 
 
-def raw_get(port: int, path: str, headers: dict | None = None) -> int:
+def raw_request(port: int, path: str, headers: dict | None = None, method: str = "GET"):
+    """Return the response (status, headers, body) to a request written exactly as given."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    connection.putrequest("GET", path, skip_host=bool(headers and "Host" in headers))
+    connection.putrequest(method, path, skip_host=bool(headers and "Host" in headers))
     for name, value in (headers or {}).items():
         connection.putheader(name, value)
     connection.endheaders()
-    status = connection.getresponse().status
+    response = connection.getresponse()
+    answer = response.status, dict(response.getheaders()), response.read()
     connection.close()
-    return status
+    return answer
+
+
+def raw_get(port: int, path: str, headers: dict | None = None) -> int:
+    return raw_request(port, path, headers)[0]
 
 
 @pytest.mark.parametrize("path", ["/%00", "/zh/%00.html", "/" + "a" * 5000, "/../../etc/passwd",
@@ -203,7 +209,8 @@ def test_odd_paths_are_not_found_not_errors(preview, path):
 
 @pytest.mark.parametrize("host, status", [("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
                                           ("[::1]:{port}", 200), ("evil.example:{port}", 403),
-                                          ("127.0.0.1.evil.example", 403), ("", 403)])
+                                          ("127.0.0.1.evil.example", 403), ("", 403), ("localhost:99999x", 403),
+                                          ("localhost:70000", 403)])
 def test_the_preview_answers_only_to_loopback_names(preview, host, status):
     assert raw_get(preview.port, "/zh/index.html", {"Host": host.format(port=preview.port)}) == status
 
@@ -270,3 +277,29 @@ def test_a_preview_that_cannot_be_written_shows_why_and_recovers(fixture_site, t
     monkeypatch.setattr(pathlib.Path, "write_bytes", real_write)
     preview.rebuild()
     assert preview.problems == [] and (tmp_path / "preview/zh/index.html").is_file()
+
+
+def test_head_other_methods_and_folders_without_a_slash(preview):
+    status, headers, body = raw_request(preview.port, "/zh/index.html", method="HEAD")
+    assert (status, body) == (200, b"") and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert raw_request(preview.port, "/zh/index.html", method="POST")[0] == 405
+    status, headers, _ = raw_request(preview.port, "/zh")
+    assert (status, headers["Location"]) == (301, "/zh/")
+    assert "Traceback" not in preview.log.read_text(encoding="utf-8")
+    assert "Uncaught exception" not in preview.log.read_text(encoding="utf-8")
+
+
+def test_a_port_that_needs_administrator_rights_is_one_line(fixture_site, monkeypatch):
+    import errno
+    from sitegen import Paths
+    from sitegen.errors import Fault
+    from sitegen import serve as serving
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(serving._PreviewServer, "serve", refused)
+    with pytest.raises(Fault) as fault:
+        serving.serve(Paths(content=fixture_site()), 80)
+    assert fault.value.report() == ("Port 80 cannot be opened: permission denied (ports below 1024 need administrator "
+                                    "rights; use one above, e.g. python build.py serve --port 8000)")

@@ -72,8 +72,18 @@ def test_duplicate_slug_names_both_files(fixture_site):
     (content / "cases/2023").mkdir()
     shutil.copy(content / "cases/zh-only.zh.md", content / "cases/2023/zh-only.zh.md")
     assert problems_of(content) == [
-        f"{content}/cases/zh-only.zh.md:1: slug: 'zh-only' is also the slug of "
+        f"{content}/cases/2023/zh-only.zh.md:1: file name: 'zh-only' is also the slug of "
+        "cases/zh-only.zh.md (a different file name, or a 'slug:' of its own)",
+        f"{content}/cases/zh-only.zh.md:1: file name: 'zh-only' is also the slug of "
         "cases/2023/zh-only.zh.md (a different file name, or a 'slug:' of its own)"]
+
+
+def test_a_slug_field_taken_by_another_file_is_reported_on_its_line(fixture_site):
+    content = fixture_site()
+    edit(content, "cases/full-pair.zh.md", "order: 1\n", "order: 1\nslug: zh-only\n")
+    problems = problems_of(content)
+    assert f"{content}/cases/full-pair.zh.md:8: slug: 'zh-only' is also the slug of cases/zh-only.zh.md " \
+           "(a different file name, or a 'slug:' of its own)" in problems
 
 
 def test_translation_of_a_missing_source(fixture_site):
@@ -181,7 +191,7 @@ def test_command_line_prints_problems_without_a_traceback(fixture_site, tmp_path
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "full-pair.zh.md:7: order: expected a whole number" in result.stderr
-    assert result.stderr.strip().endswith("Build stopped: 1 problem found; site/ was left as it was.")
+    assert result.stderr.strip().endswith("Stopped: 1 problem found; nothing was written.")
     assert not (tmp_path / "out").exists()
 
 
@@ -189,7 +199,7 @@ def test_command_line_prints_problems_without_a_traceback(fixture_site, tmp_path
 def test_missing_data_file(fixture_site, missing):
     content = fixture_site()
     (content / missing).unlink()
-    assert f"{content}/{missing}:1: file: missing (a {missing} in the content folder)" in problems_of(content)
+    assert problems_of(content) == [f"{content}/{missing}:1: file: missing (the file {missing}, in the content folder)"]
 
 
 def test_duplicate_figure_id(fixture_site):

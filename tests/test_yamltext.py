@@ -101,18 +101,41 @@ def test_an_alias_inside_itself_is_refused():
         "(write the values out instead of using & anchors and * aliases)"]
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("a: 1\ndate: 2024-13-45\n", 2, "'2024-13-45' is not a real date (month must be in 1..12)"),
-    ("date: 2026-02-30\n", 1, "'2026-02-30' is not a real date (day is out of range for month)"),
-    ("a: 1\nb: !!timestamp soon\n", 2, "'soon' is not a real date"),
-    ("order: !!int three\n", 1, "'three' is not a whole number (invalid literal for int() with base 10: 'three')"),
-    ("value: !!float lots\n", 1, "'lots' is not a number (could not convert string to float: 'lots')"),
-    ("x:\n  - 1\n  - " + "9" * 5000 + "\n", 3, "'" + "9" * 40 + "…' is not a whole number"),
-], ids=["month-13", "february-30", "timestamp-tag", "int-tag", "float-tag", "5000-digits"])
-def test_values_yaml_cannot_read_are_problems_with_their_line(text, line, message):
+DATE, WHOLE = "a date written YYYY-MM-DD, e.g. 2026-07-01", "a whole number written with digits only, e.g. 12"
+
+
+@pytest.mark.parametrize("text, line, message, fix", [
+    ("a: 1\ndate: 2024-13-45\n", 2, "'2024-13-45' is not a real date (month must be in 1..12)", DATE),
+    ("date: 2026-02-30\n", 1, "'2026-02-30' is not a real date (day is out of range for month)", DATE),
+    ("a: 1\nb: !!timestamp soon\n", 2, "'soon' is not a real date", DATE),
+    ("order: !!int three\n", 1, "'three' is not a whole number", WHOLE),
+    ("value: !!float lots\n", 1, "'lots' is not a number", "a number such as 12 or 1.5"),
+    ("x:\n  - 1\n  - " + "9" * 5000 + "\n", 3, "'" + "9" * 40 + "…' has too many digits (5000)", WHOLE),
+    ("order: 010\n", 1, "'010' would be read as a number in another base", "write the number with digits only, "
+     "without leading zeros, or in quotes to mean the text"),
+    ("order: 1:30\n", 1, "'1:30' would be read as a number in another base", "write the number with digits only, "
+     "without leading zeros, or in quotes to mean the text"),
+    ("run: !!python/object:os.system echo\n", 1, "the tag '!!python/object:os.system' is not allowed",
+     "delete the tag (the word starting with '!') and write the value as text"),
+    ("? [a, b]\n: c\n", 1, "a field name must be a word, not a list or a set of fields", "one 'name: value' per line"),
+], ids=["month-13", "february-30", "timestamp-tag", "int-tag", "float-tag", "5000-digits", "octal", "sexagesimal",
+        "python-tag", "list-key"])
+def test_values_yaml_cannot_read_are_problems_with_their_line(text, line, message, fix):
     _, problems = parse_yaml(text, "x.yaml")
-    assert [str(p) for p in problems] == [
-        f"x.yaml:{line}: YAML: {message} (a value of the right kind, e.g. a date written YYYY-MM-DD)"]
+    assert [str(p) for p in problems] == [f"x.yaml:{line}: YAML: {message} ({fix})"]
+
+
+@pytest.mark.parametrize("text, line, what, fix", [
+    ("title: A\nareas:\n\t- north\n", 3, "is indented with a tab", "indent with spaces only"),
+    ("title: A\nareas:\n\u3000- north\n", 3, "is indented with a full-width space (U+3000)", "indent with plain spaces"),
+    ("title: A\nkey_figures:\n  - id: x\n\u00a0   value: 3\n", 4, "is indented with a no-break space (U+00A0)",
+     "indent with plain spaces"),
+    ("lead: 问\ntitle：完整的一对\norder: 1\n", 2, "uses a full-width colon '：' after the field name",
+     "write the field name, a plain ':' and a space, e.g. 'title: …'"),
+], ids=["tab", "ideographic-space", "no-break-space", "full-width-colon"])
+def test_characters_that_only_look_like_yamls_are_named_on_their_line(text, line, what, fix):
+    _, problems = parse_yaml(text, "x.md", first_line=1)
+    assert [str(p) for p in problems] == [f"x.md:{line}: YAML: syntax error: this line {what} ({fix})"]
 
 
 def test_a_control_character_is_reported_on_its_line():
