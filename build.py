@@ -22,7 +22,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import sitegen  # noqa: E402
-from sitegen.errors import BuildFailed, Fault  # noqa: E402
+from sitegen.errors import BuildFailed, Fault, os_reason  # noqa: E402
 
 DESCRIPTION = """\
 Build the bilingual web booklet from Markdown and YAML.
@@ -123,13 +123,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _exists(path: Path) -> bool:
+    """Return True when `path` exists; False too when it cannot even be looked at."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def run_build(args) -> int:
     started = time.perf_counter()
     try:
         site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out),
                                       getattr(args, "paper", None))
     except BuildFailed as failure:
-        kept = f"{args.out}/ was left as it was" if args.out.exists() else "nothing was written"
+        kept = f"{args.out}/ was left as it was" if _exists(args.out) else "nothing was written"
         print(failure.report(kept), file=sys.stderr)
         return 1
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
@@ -153,12 +161,11 @@ def run_check(args) -> int:
 
 def run_review(args) -> int:
     try:
-        marked = sitegen.mark_reviewed(args.content, args.slugs, args.lang, args.all)
+        for path in sitegen.mark_reviewed(args.content, args.slugs, args.lang, args.all):
+            print(f"Marked reviewed: {path}", flush=True)  # said as it happens: a stop keeps what is said
     except BuildFailed as failure:
         print(failure.report("nothing was marked"), file=sys.stderr)
         return 1
-    for path in marked:
-        print(f"Marked reviewed: {path}")
     return 0
 
 
@@ -177,15 +184,22 @@ COMMANDS = {"build": run_build, "pdf": run_build, "check": run_check, "review": 
 # What a stopped command leaves, said in its one closing line.
 INTERRUPTED = {"build": "the site built last was left as it was", "pdf": "the site built last was left as it was",
                "serve": "the preview stopped", "check": "nothing was changed",
-               "review": "cases not listed above were not marked", "new": "nothing was created"}
+               "review": "the translations listed above were marked, no others", "new": "nothing was created"}
 
 
 def _stop(signum, frame):
-    """Stop on SIGTERM as on Ctrl+C: the same clean-up runs, and the same one line is said."""
+    """Stop on SIGTERM as on Ctrl+C: the same clean-up runs, and the same one line is said.
+
+    Further stops are ignored from here on, so a second Ctrl+C cannot cut the clean-up short."""
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show Chinese gets escapes, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
                         format="%(message)s")
@@ -202,6 +216,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"Stopped: {INTERRUPTED[args.command]}.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output (| head) has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as error:  # writing our own output: > /dev/full, a full disk
+        print(f"Stopped: cannot write the output{' to ' + error.filename if error.filename else ''}: "
+              f"{os_reason(error)}.", file=sys.stderr)
+        return 1
     except Exception as error:  # a bug of ours: one line for the office, the details on request
         if os.environ.get("BOOKLET_DEBUG"):
             raise

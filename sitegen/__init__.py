@@ -5,10 +5,11 @@ import logging
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 from .config import parse_config
 from .content import decode
-from .sources import read_content
+from .sources import folder_problem, read_content
 from .check import WARNING, Finding, from_problems, run_checks
 from .errors import BuildFailed, Problem
 from .search import index_site
@@ -36,11 +37,13 @@ def load_site(content: Path, preview: bool = False) -> Site:
 
     A preview keeps draft cases; a publishing build leaves them out.
     """
-    if not content.is_dir():
-        raise BuildFailed([Problem(str(content), 1, "--content", "is not a folder",
-                                   "the folder that holds site.yaml and cases/")])
+    unusable = folder_problem(content)
+    if unusable:
+        raise BuildFailed([unusable])
     files = read_content(content)
-    problems = list(files.problems)
+    if files.problems:  # a folder or link to mend first: what follows from it would only mislead
+        raise BuildFailed(_located(list(files.problems), content))
+    problems: list[Problem] = []
     texts: dict[str, str | None] = {}
     for path, raw in files.texts.items():
         text, found = decode(raw, path) if raw is not None else (None, [])
@@ -82,8 +85,9 @@ def check_site(site: Site, content: Path) -> tuple[list[Finding], list[Status]]:
     return _located(sorted(findings), content), statuses
 
 
-def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool) -> list[Path]:
-    """Record the translations of `slugs` (or of every case) as reviewed; return the files written."""
+def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool) -> Iterator[Path]:
+    """Record the translations of `slugs` (or of every case) as reviewed, yielding each file as it
+    is written (so that a stop midway can say what was marked)."""
     site = load_site(content, preview=True)
     source = site.config.source_language
     known = {c.slug: c for c in site.cases}
@@ -102,12 +106,10 @@ def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool
         raise BuildFailed([Problem("review", 1, "SLUG", f"'{untranslated[0]}' has no translation"
                                    + (f" into {lang}" if lang else "") + " to mark",
                                    f"translate it first, as cases/{untranslated[0]}.LANG.md")])
-    written = []
     for case in chosen:
         for code in case.versions:
             if code != source and lang in (None, code):
-                written.append(write_snapshot(content, case.slug, code, case.versions[source]))
-    return written
+                yield write_snapshot(content, case.slug, code, case.versions[source])
 
 
 def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, list[Output]]:

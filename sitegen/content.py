@@ -18,25 +18,38 @@ _NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[^.]+)\.md$")
 # Invisible characters that no editor shows and Markdown uses for itself (STX, ETX): tab and
 # line breaks aside, the C0 and C1 control characters and DEL, and the Unicode line and
 # paragraph separators (YAML breaks a line there, the reader's eye does not).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # Figures are counts, sums and shares of a case: past this, a value is a slip of the keyboard.
 MAX_FIGURE = 10**15
 # Deeper than this, a quotation or list is a slip too, and Markdown or the PDF's layout would
 # run out of stack long before a reader could follow it.
 MAX_QUOTES, MAX_INDENT = 8, 48
 _LEAD = re.compile(r"^[ \t>]*")
+_FENCE = re.compile(r"^[ >\t]*(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
 def nesting_problem(body: str, first_line: int, path: str) -> Problem | None:
-    """Return a problem for the first line of a body nested deeper than a page can show."""
+    """Return a problem for the first line of a body nested deeper than a page can show:
+    quotations inside quotations, or list items indented under list items. Code blocks nest
+    nothing and are left alone."""
+    fence = None
     for number, line in enumerate(body.split("\n"), start=first_line):
+        marker = _FENCE.match(line)
+        if marker and (fence is None or marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence)):
+            fence = None if fence else marker.group(1)
+            continue
+        if fence:
+            continue
         lead = _LEAD.match(line).group()
-        quotes, indent = lead.count(">"), len(lead.split(">")[-1].expandtabs(4)) if ">" in lead else \
-            len(lead.expandtabs(4))
+        quotes = lead.count(">")
+        rest = line[len(lead):]
+        indent = len(lead.rsplit(">", 1)[-1].expandtabs(4)) if _LIST_ITEM.match(rest) else 0
         if quotes > MAX_QUOTES or indent > MAX_INDENT:
-            what = f"{quotes} quotations inside each other" if quotes > MAX_QUOTES else f"{indent} spaces of indent"
+            what = f"{quotes} quotations inside each other" if quotes > MAX_QUOTES else f"a list item indented {indent} spaces"
             return Problem(path, number, "body", f"nests too deeply for a page or a PDF ({what})",
-                           f"at most {MAX_QUOTES} '>' and {MAX_INDENT} spaces at the start of a line")
+                           f"at most {MAX_QUOTES} '>' at the start of a line, and list items indented at most "
+                           f"{MAX_INDENT} spaces")
     return None
 
 
@@ -53,7 +66,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
                               f"is not UTF-8 (byte 0x{raw[error.start]:02X} cannot be read)",
                               "save the file with the encoding 'UTF-8' in your editor")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
+    control = CONTROL_CHARACTERS.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
         column = control.start() - text.rfind("\n", 0, control.start())
@@ -112,6 +125,11 @@ def _known(kind: str, known: list[str]) -> s.Checker:
     return check
 
 
+def _position(value: object) -> str | None:
+    problem = s.integer(value)
+    return problem or (None if value >= 1 else f"{value} is not a position: they start at 1")
+
+
 def _figure_list(value: object) -> str | None:
     return None if isinstance(value, list) else f"expected a list of figures, got {s.type_name(value)}"
 
@@ -141,7 +159,7 @@ def _case_fields(config: Config, source: bool) -> list[s.Field]:
         *shared,
         s.Field("areas", _known("area", areas), True, f"a list of areas from: {', '.join(areas)}"),
         s.Field("themes", _known("theme", themes), True, f"a list of themes from: {', '.join(themes)}"),
-        s.Field("order", s.integer, True, "the case's position in the booklet: 1, 2, 3…"),
+        s.Field("order", _position, True, "the case's position in the booklet: 1, 2, 3…"),
         s.Field("date", s.date, False, "a date written YYYY-MM-DD"),
         s.Field("key_figures", _figure_list, False,
                 "a list of figures, each with id, value, unit, label and optionally approx"),

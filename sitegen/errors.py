@@ -54,6 +54,7 @@ _OS_REASONS = {
     errno.EISDIR: "a folder stands where a file should be", errno.ENOENT: "it does not exist",
     errno.ENAMETOOLONG: "the name is too long", errno.ELOOP: "a symbolic link points to itself",
     errno.EEXIST: "something of that name is already there",
+    errno.EBUSY: "it is in use (a disk mounted there, or a program holding it open)",
 }
 
 

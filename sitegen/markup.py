@@ -259,7 +259,8 @@ def block_lines(text: str, first_line: int) -> list[int]:
 def find_line(lines: list[str], needle: str, first_line: int, after: int = 0) -> int:
     """Return the file line of the first of `lines` (from index `after`) holding `needle`, else `first_line`."""
     for index in range(after, len(lines)):
-        if needle and needle in lines[index]:
+        line = lines[index]
+        if needle and (needle in line or "&" in line and needle in htmllib.unescape(line)):  # java&#115;cript:
             return first_line + index
     return first_line if after == 0 else find_line(lines, needle, first_line)
 

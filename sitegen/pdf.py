@@ -121,11 +121,23 @@ def refused_problems(site: Site, refused: list[str], root: Path, page: str) -> l
                     found.append(Problem(version.path, line, "pdf", f"'{address}' is not a file of the "
                                          "booklet, so it was left out of the PDF",
                                          "link only to the booklet's pages and images/"))
+        found += [Problem(name, _line_in_file(path, url), "pdf", f"asks for '{url}', which is not a file of "
+                          "the booklet, so it was left out of the PDF", "draw the image without outside files")
+                  for name, path in site.images.items() if name.endswith(".svg") and _line_in_file(path, url)]
         problems += found or [Problem("pdf", 1, "pdf", f"'{url}' was asked for while printing, but it is not "
                                       "a file of the booklet, so it was left out of the PDF",
                                       "look for this address in the raw HTML of the cases and in the SVG "
                                       "files of images/")]
     return problems
+
+
+def _line_in_file(path: Path, text: str) -> int:
+    """Return the line of a text file on which `text` first appears, or 0."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    except OSError:
+        return 0
+    return next((number for number, line in enumerate(lines, 1) if text in line), 0)
 
 
 class _ImageFailures(logging.Handler):
@@ -179,7 +191,9 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, 
         logging.getLogger(name).setLevel(logging.ERROR)
     from weasyprint import CSS, HTML  # imported here: only the pdf command needs it
     failures = _ImageFailures()
-    logging.getLogger("weasyprint").addHandler(failures)
+    weasyprint_log = logging.getLogger("weasyprint")
+    weasyprint_log.addHandler(failures)
+    weasyprint_log.propagate = False  # what it says about our files, we say better below
     result, problems = {}, []
     try:
         for edition, page in editions(site).items():
@@ -197,5 +211,6 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, 
         raise BuildFailed([Problem("pdf", 1, "pdf", "the booklet nests lists, quotations or HTML too deeply "
                                    "to be laid out on paper", "keep lists and quotations a few levels deep")])
     finally:
-        logging.getLogger("weasyprint").removeHandler(failures)
+        weasyprint_log.removeHandler(failures)
+        weasyprint_log.propagate = True
     return result, sorted(set(problems))

@@ -6,14 +6,14 @@ import difflib
 import json
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .content import Version
 from .errors import Fault, Problem, os_reason
 from .model import Site
+from .sources import REVIEWED_DIR, list_content
 
-REVIEWED_DIR = "reviewed"  # content/reviewed/SLUG.LANG.json: the source as it was when reviewed
 UP_TO_DATE, STALE, MISSING, UNREVIEWED = "up to date", "stale", "missing", "not reviewed"
 
 
@@ -33,22 +33,29 @@ def snapshot_path(content: Path, slug: str, lang: str) -> Path:
 
 def read_snapshots(content: Path) -> tuple[dict[tuple[str, str], list[str]], list[Problem]]:
     """Return the reviewed source blocks by (slug, language), for every record on disk, and a
-    problem for each record that cannot be read (that translation counts as never reviewed)."""
+    problem for each record that cannot be read (that translation counts as never reviewed).
+
+    Records are found as every content file is (sources.list_content): a pipe or a link out of
+    the folder is never opened."""
     folder = content / REVIEWED_DIR
-    if not folder.is_dir():
-        return {}, ([Problem(REVIEWED_DIR, 1, "folder", "is a file, not a folder, so no translation "
-                             "counts as reviewed", "delete or rename it; 'python build.py review' makes "
-                             "the folder")] if folder.exists() else [])
-    snapshots, problems = {}, []
-    for path in sorted(folder.glob("*.json")):
-        slug, _, lang = path.stem.rpartition(".")
+    if folder.exists() and not folder.is_dir():
+        return {}, [Problem(REVIEWED_DIR, 1, "folder", "is a file, not a folder, so no translation counts as "
+                            "reviewed", "delete or rename it; 'python build.py review' makes the folder")]
+    files, found = list_content(content)  # what is wrong elsewhere in the folder, the build reports
+    snapshots = {}
+    problems = [replace(p, message=f"{p.message}; the translation counts as never reviewed") for p in found
+                if p.path.startswith(f"{REVIEWED_DIR}/")]
+    for relative, path in files.items():
+        if not relative.startswith(f"{REVIEWED_DIR}/"):
+            continue
+        slug, _, lang = Path(relative).stem.rpartition(".")
         try:
             blocks = json.loads(path.read_text(encoding="utf-8"))["blocks"]
             if not isinstance(blocks, list) or not all(isinstance(b, str) for b in blocks):
                 raise ValueError("blocks is not a list of text")
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            problems.append(Problem(f"{REVIEWED_DIR}/{path.name}", 1, "review", "is not a review record that "
-                                    "can be read, so the translation counts as never reviewed",
+            problems.append(Problem(relative, 1, "review", "is not a review record that can be read, so the "
+                                    "translation counts as never reviewed",
                                     f"run: python build.py review {slug or 'SLUG'} --lang {lang or 'LANG'}"))
             continue
         snapshots[(slug, lang)] = blocks
@@ -68,7 +75,10 @@ def write_snapshot(content: Path, slug: str, lang: str, source: Version) -> Path
                            encoding="utf-8")
         written.replace(path)
     except OSError as error:
-        written.unlink(missing_ok=True)
+        try:
+            written.unlink(missing_ok=True)
+        except OSError:  # a read-only disk: nothing was written there either
+            pass
         kept = "; the earlier record was kept" if path.is_file() else ""
         raise Fault(f"Cannot record the review in {path}: {os_reason(error)}",
                     f"check that the file and its folder are yours to write to, and that the disk has "
@@ -173,8 +183,10 @@ def read_last_changes(content: Path) -> dict[str, str]:
         pass
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=content,
                            capture_output=True, text=True).stdout if dates else ""
-    for path in sorted(content.rglob("*.md")):
-        relative = path.relative_to(content).as_posix()
-        if relative not in dates or relative in dirty:
-            dates[relative] = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    for relative, path in list_content(content)[0].items():
+        if relative.endswith(".md") and (relative not in dates or relative in dirty):
+            try:
+                dates[relative] = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+            except OSError:
+                continue
     return dates

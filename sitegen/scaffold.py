@@ -8,11 +8,11 @@ from pathlib import Path
 import yaml
 
 from .config import parse_config
-from .content import CASES_DIR, decode
+from .content import CASES_DIR, CONTROL_CHARACTERS, decode
 from .errors import Fault, os_reason
 from .markup import slugify
 from .schema import slug_problem
-from .sources import read_content
+from .sources import folder_problem, read_content
 
 TODO = "TODO"  # check reports text that still holds this mark
 
@@ -65,7 +65,7 @@ def title_problem(title: str) -> str | None:
     """Return what is wrong with a title given to `new`, or None."""
     if not title.strip():
         return "missing (the Chinese title of the case)"
-    if any(ord(c) < 32 or 0x7f <= ord(c) <= 0x9f for c in title):
+    if CONTROL_CHARACTERS.search(title) or any(c in title for c in "\r\n\t"):
         return "must be one line of text, without line breaks or control characters"
     return None
 
@@ -73,9 +73,9 @@ def title_problem(title: str) -> str | None:
 def run_new_case(args) -> int:
     """Create the files of a new case from options or answers; return the exit code."""
     content: Path = args.content
-    if not content.is_dir():
-        print(f"--content: '{content}' is not a folder (the folder that holds site.yaml and cases/)",
-              file=sys.stderr)
+    unusable = folder_problem(content)
+    if unusable:
+        print(f"--content: '{content}' {unusable.message} ({unusable.expected})", file=sys.stderr)
         return 1
     files = read_content(content)
     texts = {p: decode(raw, p)[0] if raw is not None else None for p, raw in files.texts.items()}

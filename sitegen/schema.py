@@ -44,7 +44,7 @@ def slug_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return text(value)
     if "/" in value or "\\" in value or ".." in value or value.startswith("."):
-        return f"'{value}' would write outside site/"
+        return f"'{value}' would lead outside its folder"
     if not SLUG.match(value):
         return f"'{value}' is not a valid slug"
     return None

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .errors import BuildFailed, Problem
+from .errors import BuildFailed, Fault, Problem
 
 log = logging.getLogger(__name__)
 BUNDLE = "pagefind"  # the folder Pagefind writes in the site: index, search script, UI
@@ -25,10 +25,10 @@ def index_site(folder: Path) -> None:
         raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
                                    "pip install -r requirements.txt")]) from error
     empty = [p.name for p in (folder / BUNDLE).rglob("*") if p.is_file() and p.stat().st_size == 0]
-    if empty and result.returncode == 0:  # Pagefind does not always say that a write failed
-        raise BuildFailed([Problem("search", 1, "pagefind", f"wrote {len(empty)} empty files, e.g. {empty[0]}",
-                                   "check that the disk has free space, then build again; the site built "
-                                   "last was left as it was")])
+    if empty and result.returncode == 0:  # Pagefind does not say when a write failed
+        raise Fault(f"The search index could not be written in full ({len(empty)} of its files came out empty, "
+                    f"e.g. {empty[0]})", "check that the disk has free space, then build again; the site built "
+                    "last was left as it was")
     if result.returncode != 0 or not (folder / BUNDLE / "pagefind.js").is_file():
         said = (result.stderr or result.stdout).strip().splitlines()
         missing = any("No module named" in line for line in said)

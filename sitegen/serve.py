@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import errno
 import html
+import re
 import logging
 import mimetypes
 import tempfile
 import time
 import traceback
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
@@ -26,24 +26,23 @@ from .write import sync_site
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2   # how often files are compared
 QUIET_SECONDS = 0.2  # a burst of saves ends when nothing changed for this long
-# The names the preview answers to. Any other Host (a DNS-rebinding page that resolves
-# its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay on this machine.
-LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+# The preview answers to loopback names only. Any other Host (a DNS-rebinding page that
+# resolves its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay here.
 MAX_PATH = 1024  # longer request paths are not files of ours
 
 
+_LOOPBACK_HOST = re.compile(r"^(?:127\.0\.0\.1|localhost|\[::1\])(?::(?P<port>\d{1,5}))?$", re.IGNORECASE)
+
+
 def is_loopback(host: str | None) -> bool:
-    """Return True when a Host header or origin names this machine's loopback, with a valid port
-    or none."""
+    """Return True when a Host header or an origin (http://host:port) names this machine's
+    loopback, with a port from 1 to 65535 or none: anything else is refused before tornado
+    reads it."""
     if not host:
         return False
-    netloc = urlsplit(host).netloc if "://" in host else host
-    try:
-        parts = urlsplit(f"//{netloc}")
-        parts.port  # noqa: B018 (reading it checks it: 99999x is no port)
-    except ValueError:
-        return False
-    return parts.hostname in LOOPBACK_NAMES
+    netloc = host.split("://", 1)[1] if "://" in host else host
+    match = _LOOPBACK_HOST.match(netloc)
+    return bool(match) and (match["port"] is None or 1 <= int(match["port"]) <= 65535)
 
 
 class Preview:

@@ -11,6 +11,7 @@ from .errors import Problem, os_reason
 
 IMAGES_DIR = "images"  # published as images/NAME, when a page uses them
 CASES_DIR = "cases"
+REVIEWED_DIR = "reviewed"  # reviewed/SLUG.LANG.json: the source as it was when a translation was reviewed
 FOLDERS = (CASES_DIR, IMAGES_DIR)  # top-level names that must be folders
 COPY_INSTEAD = "copy the file into the content folder instead of linking to it"
 
@@ -25,8 +26,10 @@ class ContentFiles:
 
 
 def is_wanted(relative: str) -> bool:
-    """Return True for the files a build reads: the data files, Markdown anywhere, and images."""
-    return relative in DATA_FILES or relative.endswith(".md") or relative.startswith(f"{IMAGES_DIR}/")
+    """Return True for the files a build reads: the data files, Markdown anywhere, images and
+    review records."""
+    return (relative in DATA_FILES or relative.endswith(".md") or relative.startswith(f"{IMAGES_DIR}/")
+            or relative.startswith(f"{REVIEWED_DIR}/") and relative.endswith(".json"))
 
 
 def _is_ignored(name: str) -> bool:
@@ -42,15 +45,16 @@ def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
     found: dict[str, Path] = {}
     problems: list[Problem] = []
     visited: set[Path] = {root}
-
-    def walk(folder: Path, prefix: str) -> None:
+    pending = [(content, "")]  # folders still to read: a loop, not recursion, however deep they go
+    while pending:
+        folder, prefix = pending.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
             problems.append(Problem(prefix.rstrip("/") or ".", 1, "folder", f"cannot be read: {os_reason(error)}",
                                     "give your user permission to read it, or move it out of the content folder"))
-            return
-        for entry in entries:
+            continue
+        for entry in reversed(entries):  # popped in name order
             relative = prefix + entry.name
             if _is_ignored(entry.name):
                 continue
@@ -68,12 +72,10 @@ def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
                 problems.append(problem)
             elif kind == "folder" and real not in visited:
                 visited.add(real)
-                walk(path, relative + "/")
+                pending.append((path, relative + "/"))
             elif kind == "file" and is_wanted(relative):
                 found[relative] = real
-
-    walk(content, "")
-    return found, problems
+    return dict(sorted(found.items())), sorted(problems)
 
 
 def _kind(path: Path) -> str:
@@ -92,7 +94,8 @@ def _misnamed(relative: str, kind: str) -> Problem | None:
     if kind == "other" and wanted:
         return Problem(relative, 1, "file", "is not a regular file (a pipe or a device), so it was not read",
                        "replace it with a text file, or delete it")
-    if kind == "folder" and relative in DATA_FILES or kind == "folder" and relative.endswith(".md"):
+    if kind == "folder" and (relative in DATA_FILES or relative.endswith(".md") or
+                             relative.startswith(f"{REVIEWED_DIR}/") and relative.endswith(".json")):
         return Problem(relative, 1, "file", "is a folder, not a file", f"a text file named {relative.split('/')[-1]}")
     if kind == "file" and relative in FOLDERS:
         return Problem(relative, 1, "folder", "is a file, not a folder",
@@ -130,9 +133,13 @@ def _follow(path: Path, root: Path, relative: str, is_dir: bool) -> tuple[Path |
 def read_content(content: Path) -> ContentFiles:
     """Return the texts (as bytes) and images of a content folder, with every problem reading them."""
     files, problems = list_content(content)
+    # The review records are the editors' own: check reports what is wrong with them.
+    problems = [p for p in problems if not p.path.startswith(f"{REVIEWED_DIR}/")]
     texts: dict[str, bytes | None] = {}
     images: dict[str, Path] = {}
     for relative, real in files.items():
+        if relative.startswith(f"{REVIEWED_DIR}/"):
+            continue  # the editors' records, read by check, never by the build
         try:
             if relative.startswith(f"{IMAGES_DIR}/"):
                 with real.open("rb"):  # read when published; a file that cannot be is said here
@@ -145,3 +152,14 @@ def read_content(content: Path) -> ContentFiles:
             problems.append(Problem(relative, 1, "file", f"cannot be read: {os_reason(error)}",
                                     "give your user permission to read it, or save it again"))
     return ContentFiles(texts, images, tuple(problems))
+
+
+def folder_problem(content: Path) -> Problem | None:
+    """Return a problem when the content folder is not a folder this user can open."""
+    try:
+        if content.is_dir() and os.access(content, os.R_OK | os.X_OK):
+            return None
+        reason = "is not a folder" if not content.is_dir() else "cannot be opened: permission denied"
+    except OSError as error:
+        reason = f"cannot be opened: {os_reason(error)}"
+    return Problem(str(content), 1, "--content", reason, "the folder that holds site.yaml and cases/")

@@ -5,6 +5,7 @@ import errno
 import logging
 import secrets
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import BuildFailed, Fault, Problem, os_reason
@@ -13,7 +14,7 @@ from .render import Output
 log = logging.getLogger(__name__)
 MARKER = ".booklet-site"  # marks a folder as ours, so a mistyped --out never deletes other files
 STAGING, RETIRED = "tmp", "old"  # <out>.tmp-…: a build being written; <out>.old-…: the site it replaces
-MIN_FREE_BYTES = 1 << 20  # less free space than this after a build: some write may have been cut short
+MIN_FREE_BYTES = 64 << 10  # less free space than this after a build: some write may have been cut short
 
 
 def check_output_folder(out: Path, protected: list[Path]) -> list[Problem]:
@@ -82,12 +83,12 @@ def remove_leftovers(place: Path) -> None:
                 _remove(folder, "left by an interrupted build")
 
 
-def _remove(folder: Path, why: str) -> None:
-    """Remove a folder of ours, saying so, or saying that it could not be removed."""
+def _remove(folder: Path, why: str, quietly: bool = False) -> None:
+    """Remove a folder of ours, saying so unless `quietly`, or saying that it could not be removed."""
     shutil.rmtree(folder, ignore_errors=True)
     if folder.exists():
         log.warning("Could not remove %s (%s); delete it by hand to free its space.", folder, why)
-    else:
+    elif not quietly:
         log.info("Removed %s, %s.", folder.name, why)
 
 
@@ -103,10 +104,38 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
     place = out.resolve() if out.is_symlink() else out.absolute()
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(place)
-        staging = _new_folder(place, STAGING)
+        with _build_lock(place):
+            _write_locked(outputs, folders, out, place, files, finish)
     except OSError as error:
         raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
+
+
+@contextmanager
+def _build_lock(place: Path):
+    """Hold the lock of an output folder while a build writes it: a second build into the same
+    folder stops at once, rather than take the first one's staging folder for a leftover."""
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks (Windows): builds there go unguarded
+        yield
+        return
+    path = place.with_name(f".{place.name}.lock")
+    with open(path, "a", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Fault(f"Another build is writing {place} right now",
+                        "wait for it to finish, then build again") from None
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)  # still held: no debris beside the site
+
+
+def _write_locked(outputs: list[Output], folders: dict[str, Path], out: Path, place: Path,
+                  files: dict[str, bytes | Path] | None, finish) -> None:
+    remove_leftovers(place)
+    staging = _new_folder(place, STAGING)
     try:
         for name, folder in sorted(folders.items()):
             if folder.is_dir():
@@ -119,10 +148,8 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
             finish(staging)
         _check_space(staging)
         _swap(staging, place)
-    except BaseException as error:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(error, OSError):
-            raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
         raise
 
 
@@ -155,7 +182,7 @@ def _swap(staging: Path, place: Path) -> None:
     except BaseException:
         retired.rename(place)
         raise
-    _remove(retired, "the site this build replaced")
+    _remove(retired, "the site this build replaced", quietly=True)
 
 
 def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,

@@ -119,6 +119,9 @@ def _construct_lines(loader: _Loader, node: yaml.MappingNode) -> Lines:
             raise _BadValue("a field name must be a word, not a list or a set of fields",
                             "one 'name: value' per line", key_node.start_mark)
         key = loader.construct_object(key_node, deep=True)
+        if key is None or isinstance(key, bool):  # ~, null, yes, no, on, off
+            raise _BadValue(f"'{key_node.value}' is read as {'nothing' if key is None else 'yes/no'}, not as a "
+                            "field name", f"put it in quotes: '{key_node.value}': …", key_node.start_mark)
         if key in mapping:
             loader.repeated.append((str(key), loader.line(key_node)))
         mapping[key] = loader.construct_object(value_node, deep=True)

@@ -46,7 +46,7 @@ def test_stale_translation_names_the_paragraph_and_shows_the_change(checked):
 def test_review_clears_the_stale_state(checked):
     edit(checked, CASE_ZH, "北区以党建联盟带动民宿业发展。", "北区以党建联盟推动民宿业发展。")
     assert len(findings(checked)) == 1
-    sitegen.mark_reviewed(checked, ["homestays"], "en", False)
+    list(sitegen.mark_reviewed(checked, ["homestays"], "en", False))
     assert findings(checked) == []
 
 
@@ -118,7 +118,7 @@ def test_image_without_alt_text(checked):
     (checked / "images/map.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     edit(checked, CASE_ZH, "项目总投资3784万元。", "项目总投资3784万元。\n\n![地图](images/map.svg)")
     edit(checked, CASE_EN, "CNY 37.84 million.", "CNY 37.84 million.\n\n![](images/map.svg)")
-    sitegen.mark_reviewed(checked, ["homestays"], "en", False)
+    list(sitegen.mark_reviewed(checked, ["homestays"], "en", False))
     assert findings(checked) == [
         "cases/homestays.en.md:20: error: image 'images/map.svg' has no alt text "
         "(describe the image between the brackets: ![description](…))"]

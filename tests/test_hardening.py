@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import sitegen
-from conftest import PROJECT, build_to, problems_of
+from conftest import PROJECT, build_to, need, problems_of
 from htmlcheck import SEARCH_BUNDLE, tree_bytes
 from sitegen.errors import BuildFailed, Fault
 
@@ -253,7 +253,8 @@ def test_a_wrong_ui_file_is_a_message_in_build_and_check(fixture_site, tmp_path,
         problems[0].replace(":", ": error:", 2).replace(": error:", ":", 1)]
 
 
-@pytest.mark.parametrize("shape", ["file", "folder-named-json", "list", "no-blocks", "blocks-not-text", "binary"])
+@pytest.mark.parametrize("shape", ["file", "folder-named-json", "list", "no-blocks", "blocks-not-text", "binary",
+                                   "pipe", "link-to-a-device"])
 def test_a_reviewed_record_of_the_wrong_shape_counts_as_never_reviewed(fixture_site, shape):
     content = fixture_site()
     folder = content / "reviewed"
@@ -266,12 +267,20 @@ def test_a_reviewed_record_of_the_wrong_shape_counts_as_never_reviewed(fixture_s
          "list": lambda: record.write_text("[1, 2]", encoding="utf-8"),
          "no-blocks": lambda: record.write_text('{"source": "x"}', encoding="utf-8"),
          "blocks-not-text": lambda: record.write_text('{"blocks": [1, {"a": 2}]}', encoding="utf-8"),
-         "binary": lambda: record.write_bytes(b"\xff\xfe\x00garbage")}[shape]()
+         "binary": lambda: record.write_bytes(b"\xff\xfe\x00garbage"),
+         "pipe": lambda: os.mkfifo(record),
+         "link-to-a-device": lambda: record.symlink_to("/dev/zero")}[shape]()
     findings = findings_of(content)
     assert f"{content}/cases/full-pair.en.md:1: warning: translation never marked as reviewed (check it against " \
            "the source, then run: python build.py review full-pair --lang en)" in findings
-    expected = (f"{content}/reviewed:1: warning: folder: is a file, not a folder" if shape == "file" else
-                f"{content}/reviewed/full-pair.en.json:1: warning: review: is not a review record that can be read")
+    expected = {"file": f"{content}/reviewed:1: warning: folder: is a file, not a folder",
+                "folder-named-json": f"{content}/reviewed/full-pair.en.json:1: warning: file: is a folder, not a "
+                                     "file; the translation counts as never reviewed",
+                "pipe": f"{content}/reviewed/full-pair.en.json:1: warning: file: is not a regular file (a pipe or "
+                        "a device), so it was not read; the translation counts as never reviewed",
+                "link-to-a-device": f"{content}/reviewed/full-pair.en.json:1: warning: link: is a symbolic link to "
+                                    "the file /dev/zero, outside the content folder: it was not used"}.get(
+        shape, f"{content}/reviewed/full-pair.en.json:1: warning: review: is not a review record that can be read")
     assert any(f.startswith(expected) for f in findings), findings
 
 
@@ -295,7 +304,7 @@ def test_review_into_a_read_only_file_is_one_line(fixture_site, monkeypatch):
 
     monkeypatch.setattr(Path, "write_text", read_only)
     with pytest.raises(Fault) as fault:
-        sitegen.mark_reviewed(content, ["full-pair"], None, False)
+        list(sitegen.mark_reviewed(content, ["full-pair"], None, False))
     assert fault.value.report() == (f"Cannot record the review in {content}/reviewed/full-pair.en.json: permission "
                                     "denied (check that the file and its folder are yours to write to, and that the disk has space)")
 
@@ -609,13 +618,21 @@ def test_an_out_folder_that_is_a_link_loop_or_too_long_is_a_message(fixture_site
 
 @pytest.mark.parametrize("body, message", [
     ("> " * 9 + "深", "nests too deeply for a page or a PDF (9 quotations inside each other)"),
-    ("".join("  " * i + "- 层\n" for i in range(40)), "nests too deeply for a page or a PDF (50 spaces of indent)"),
+    ("".join("  " * i + "- 层\n" for i in range(40)), "nests too deeply for a page or a PDF (a list item indented "
+                                                      "50 spaces)"),
 ], ids=["quotations", "list"])
 def test_a_body_nested_deeper_than_a_page_can_show(fixture_site, body, message):
     content = fixture_site()
     append(content, ZH, "\n\n" + body + "\n")
     problems = problems_of(content)
     assert len(problems) == 1 and f"zh-only.zh.md:" in problems[0] and f": body: {message} (" in problems[0]
+
+
+def test_code_blocks_nest_nothing_and_may_hold_anything(fixture_site, tmp_path):
+    content = fixture_site()
+    append(content, ZH, "\n\n```\n" + " " * 60 + "字符画\n>>>>>>>>>> 引用的邮件\n```\n\n" + " " * 50 + "缩进的代码\n")
+    build_to(content, tmp_path / "out")
+    assert "字符画" in (tmp_path / "out/zh/cases/zh-only.html").read_text(encoding="utf-8")
 
 
 def test_a_pipe_in_the_content_folder_is_not_read(fixture_site):
@@ -700,7 +717,7 @@ def test_review_of_a_case_without_translation_says_so(fixture_site):
 
 def test_review_on_a_full_disk_keeps_the_earlier_record(fixture_site, monkeypatch):
     content = fixture_site()
-    sitegen.mark_reviewed(content, ["full-pair"], None, False)
+    list(sitegen.mark_reviewed(content, ["full-pair"], None, False))
     record = content / "reviewed/full-pair.en.json"
     before = record.read_bytes()
     edit(content, "cases/full-pair.zh.md", "第二段。", "第二段，改过。")
@@ -712,7 +729,7 @@ def test_review_on_a_full_disk_keeps_the_earlier_record(fixture_site, monkeypatc
 
     monkeypatch.setattr(Path, "write_text", full)
     with pytest.raises(Fault) as fault:
-        sitegen.mark_reviewed(content, ["full-pair"], None, False)
+        list(sitegen.mark_reviewed(content, ["full-pair"], None, False))
     assert fault.value.report().endswith("and that the disk has space; the earlier record was kept)")
     assert record.read_bytes() == before
     assert sorted(p.name for p in record.parent.iterdir()) == ["full-pair.en.json"]
@@ -745,11 +762,11 @@ def test_an_empty_file_in_the_search_index_stops_the_build(tmp_path, monkeypatch
         return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(search.subprocess, "run", pagefind_that_ran_out_of_space)
-    with pytest.raises(BuildFailed) as failure:
+    with pytest.raises(Fault) as fault:
         search.index_site(tmp_path)
-    assert [str(p) for p in failure.value.problems] == [
-        "search:1: pagefind: wrote 1 empty files, e.g. pagefind-ui.css (check that the disk has free space, then "
-        "build again; the site built last was left as it was)"]
+    assert fault.value.report() == (
+        "The search index could not be written in full (1 of its files came out empty, e.g. pagefind-ui.css) "
+        "(check that the disk has free space, then build again; the site built last was left as it was)")
 
 
 def test_a_folder_that_cannot_be_removed_is_said(fixture_site, tmp_path, monkeypatch, caplog):
@@ -796,3 +813,166 @@ def test_sigterm_during_a_build_cleans_up_like_ctrl_c(fixture_site, tmp_path, mo
     assert capsys.readouterr().err.splitlines() == ["Stopped: the site built last was left as it was."]
     assert tree_bytes(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bilingual", "out"]
+
+
+@pytest.fixture
+def tools_for_pdf():
+    from sitegen.pdf import pick_cjk_font, read_font_families
+    need("a Chinese font", pick_cjk_font(read_font_families()) is not None, "install fonts-noto-cjk")
+
+
+# --- found by the tester's second pass ----------------------------------------------------------------
+
+def test_an_out_folder_that_cannot_be_looked_at_is_one_message(fixture_site, tmp_path):
+    result = cli("build", "--content", str(fixture_site()), "--out", str(tmp_path / ("a" * 300)))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "Stopped: 1 problem found; nothing was written."
+    assert "Internal error" not in result.stderr
+
+
+def test_a_content_folder_this_user_cannot_open(fixture_site, monkeypatch):
+    content = fixture_site()
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != content)
+    assert problems_of(content) == [f"{content}:1: --content: cannot be opened: permission denied (the folder that "
+                                    "holds site.yaml and cases/)"]
+
+
+def test_a_folder_nested_a_thousand_deep_is_walked(fixture_site):
+    content = fixture_site()
+    folder = content / "cases"
+    for _ in range(1100):  # one by one: Python's own makedirs would recurse too deeply
+        folder = folder / "a"
+        folder.mkdir()
+    (folder / "x.zh.md").write_text("---\n", encoding="utf-8")
+    problems = problems_of(content)
+    assert len(problems) == 1 and problems[0].endswith("/a/x.zh.md:1: front matter: is never closed (a second line "
+                                                       "'---' after the fields; did you forget it?)")
+
+
+def test_the_status_table_skips_links_that_lead_nowhere(fixture_site):
+    content = fixture_site()
+    (content / "cases/dang.zh.md").symlink_to("/nonexistent/x.zh.md")
+    (content / "cases/loop.zh.md").symlink_to(content / "cases/loop.zh.md")
+    result = cli("check", "--status", "--content", str(content))
+    assert "Internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert "cases/dang.zh.md:1: error: link: is a symbolic link to /nonexistent/x.zh.md" in result.stdout
+
+
+def test_check_output_into_a_closed_pipe_a_full_disk_or_a_legacy_console(fixture_site, tmp_path):
+    content = fixture_site()
+    edit(content, "cases/full-pair.zh.md", "areas: [north]", "areas: [北区]")
+    env = {k: v for k, v in os.environ.items() if k != "BOOKLET_DEBUG"}
+    command = [sys.executable, str(PROJECT / "build.py"), "check", "--content", str(content)]
+    piped = subprocess.run(" ".join(f"'{c}'" for c in command) + " | head -c 10", shell=True, capture_output=True,
+                           text=True, env=env, timeout=120)
+    assert piped.stderr == ""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["Stopped: cannot write the output: the disk is full."]
+    legacy = subprocess.run(command, capture_output=True, env={**env, "PYTHONIOENCODING": "cp1252"}, timeout=120)
+    assert legacy.returncode == 1 and b"\\u5317\\u533a" in legacy.stdout and b"Internal error" not in legacy.stderr
+
+
+def test_review_on_a_read_only_disk_is_one_line(fixture_site, monkeypatch):
+    content = fixture_site()
+    real_write, real_unlink = Path.write_text, Path.unlink
+
+    def read_only(self, *args, **kwargs):
+        if self.parent.name == "reviewed":
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_write(self, *args, **kwargs)
+
+    def unlink(self, missing_ok=False):
+        if self.parent.name == "reviewed":
+            raise OSError(errno.EROFS, "Read-only file system", str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "write_text", read_only)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(Fault) as fault:
+        list(sitegen.mark_reviewed(content, ["full-pair"], None, False))
+    assert "the disk is read-only" in fault.value.report()
+
+
+def test_review_says_each_record_as_it_is_written(fixture_site, monkeypatch, capsys):
+    import build
+    from sitegen import review
+    content = fixture_site("checked")
+    monkeypatch.setattr(sitegen, "write_snapshot", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert build.main(["review", "--all", "--content", str(content)]) == 130
+    assert capsys.readouterr().err.splitlines() == [
+        "Stopped: the translations listed above were marked, no others."]
+    monkeypatch.setattr(sitegen, "write_snapshot", review.write_snapshot)
+    assert build.main(["review", "--all", "--content", str(content)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"Marked reviewed: {content}/reviewed/homestays.en.json"]
+
+
+def test_a_second_build_into_the_same_folder_stops_at_once(fixture_site, tmp_path, monkeypatch):
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    before = tree_bytes(out)
+    outcome = []
+
+    def build_again_meanwhile(folder):  # the first build is writing its staging folder
+        with pytest.raises(Fault) as fault:
+            build_to(content, out)
+        outcome.append(fault.value.report())
+
+    monkeypatch.setattr(sitegen, "index_site", build_again_meanwhile)
+    build_to(content, out)
+    assert outcome == [f"Another build is writing {out} right now (wait for it to finish, then build again)"]
+    assert tree_bytes(out, SEARCH_BUNDLE).keys() - {".booklet-site"} <= before.keys()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bilingual", "out"]
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("order: 2", "order: -5", ":7: order: -5 is not a position: they start at 1"),
+    ("order: 2", "order: 2\n~: c", ":8: YAML: '~' is read as nothing, not as a field name (put it in quotes: '~': …)"),
+    ("order: 2", "order: 2\non: c", ":8: YAML: 'on' is read as yes/no, not as a field name"),
+], ids=["negative-order", "null-key", "bool-key"])
+def test_front_matter_values_found_by_the_second_pass(fixture_site, old, new, message):
+    content = fixture_site()
+    edit(content, ZH, old, new)
+    problems = problems_of(content)
+    assert len(problems) == 1 and problems[0].startswith(f"{content}/{ZH}{message}"), problems
+
+
+def test_new_refuses_a_line_separator_in_the_title(fixture_site):
+    content = fixture_site()
+    result = cli("new", "--content", str(content), "--title", "新\u2028案例", "--areas", "north", "--themes",
+                 "tourism", "--slug", "t2028")
+    assert result.returncode == 1 and "--title: must be one line of text" in result.stderr
+
+
+def test_a_refused_address_inside_an_svg_names_the_image(tools_for_pdf, fixture_site, tmp_path):
+    content = fixture_site()
+    (content / "images/map.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>\n"
+        "<image href='file:///etc/passwd' width='10' height='10'/>\n</svg>\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        sitegen.build(sitegen.Paths(content=content, out=tmp_path / "site"), pdf_paper="a4")
+    assert f"{content}/images/map.svg:2: pdf: asks for 'file:///etc/passwd', which is not a file of the booklet, so " \
+           "it was left out of the PDF (draw the image without outside files)" in map(str, failure.value.problems)
+
+
+def test_an_address_written_with_entities_is_found_on_its_line(fixture_site):
+    content = fixture_site()
+    line = append(content, ZH, '\n\n<a href="java&#115;cript&colon;alert(1)">点</a>\n')
+    assert any(f.startswith(f"{content}/{ZH}:{line}: warning: left out of the page: the address 'javascript:alert(1)'")
+               for f in findings_of(content))
+
+
+def test_two_stops_in_a_row_still_end_in_one_line(fixture_site, tmp_path):
+    import signal
+    import time
+    env = {k: v for k, v in os.environ.items() if k != "BOOKLET_DEBUG"}
+    process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "build", "--content", str(fixture_site()),
+                                "--out", str(tmp_path / "out")], stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(0.8)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.001)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+    assert process.returncode in (0, 130) and len(stderr.splitlines()) <= 1

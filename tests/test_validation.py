@@ -98,7 +98,7 @@ def test_slug_that_would_escape_the_site(fixture_site):
     content = fixture_site()
     edit(content, "cases/zh-only.zh.md", "order: 2", "order: 2\nslug: ../../etc")
     assert problems_of(content) == [
-        f"{content}/cases/zh-only.zh.md:8: slug: '../../etc' would write outside site/ "
+        f"{content}/cases/zh-only.zh.md:8: slug: '../../etc' would lead outside its folder "
         "(lowercase ASCII letters, digits and single hyphens, e.g. 'dinghai-three-cultivations')"]
 
 
@@ -106,7 +106,7 @@ def test_area_slug_that_would_escape_the_site(fixture_site):
     content = fixture_site()
     edit(content, "areas.yaml", "slug: east", "slug: ../east")
     assert problems_of(content) == [
-        f"{content}/areas.yaml:8: slug: '../east' would write outside site/ "
+        f"{content}/areas.yaml:8: slug: '../east' would lead outside its folder "
         "(lowercase ASCII letters, digits and single hyphens, e.g. 'dinghai-three-cultivations')"]
 
 
