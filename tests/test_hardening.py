@@ -839,12 +839,17 @@ def test_a_content_folder_this_user_cannot_open(fixture_site, monkeypatch):
 
 def test_a_folder_nested_a_thousand_deep_is_walked(fixture_site):
     content = fixture_site()
-    folder = content / "cases"
-    for _ in range(1100):  # one by one: Python's own makedirs would recurse too deeply
-        folder = folder / "a"
-        folder.mkdir()
-    (folder / "x.zh.md").write_text("---\n", encoding="utf-8")
-    problems = problems_of(content)
+    folders = [content / "cases"]
+    for _ in range(1100):  # one by one: Python's own makedirs (and rmtree) would recurse too deeply
+        folders.append(folders[-1] / "a")
+        folders[-1].mkdir()
+    (folders[-1] / "x.zh.md").write_text("---\n", encoding="utf-8")
+    try:
+        problems = problems_of(content)
+    finally:
+        (folders[-1] / "x.zh.md").unlink()
+        for folder in reversed(folders[1:]):
+            folder.rmdir()
     assert len(problems) == 1 and problems[0].endswith("/a/x.zh.md:1: front matter: is never closed (a second line "
                                                        "'---' after the fields; did you forget it?)")
 
