@@ -7,11 +7,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from .config import parse_config
+from . import interface
+from .config import DATA_FILES, parse_config
 from .content import decode
 from .sources import folder_problem, read_content
-from .check import WARNING, Finding, from_problems, run_checks
-from .errors import BuildFailed, Problem
+from .check import run_checks
+from .errors import WARNING, BuildFailed, Finding, Problem, from_problems
+from .typography import check_data_typography, check_page_typography
+from .yamltext import parse_yaml
 from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot  # noqa: F401 (read_last_changes: for build.py)
 from .model import Site, build_site
@@ -77,12 +80,30 @@ def check(content: Path) -> tuple[list[Finding], list[Status]]:
     return check_site(site, content)
 
 
-def check_site(site: Site, content: Path) -> tuple[list[Finding], list[Status]]:
-    """Return the editorial findings and translation status of a site read from `content`."""
+def check_site(site: Site, content: Path, templates: Path = Paths.templates) -> tuple[list[Finding], list[Status]]:
+    """Return the editorial findings and translation status of a site read from `content`, the
+    typography of its data files and of the pages its templates generate included."""
     snapshots, unreadable = read_snapshots(content)
     statuses = translation_status(site, snapshots)
+    texts = {p: raw.decode("utf-8", "replace") for p, raw in read_content(content).texts.items() if raw}
     findings = run_checks(site, statuses) + from_problems(unreadable, WARNING)
-    return _located(sorted(findings), content), statuses
+    source = site.config.source_language
+    for name in DATA_FILES:
+        if name in texts:
+            findings += check_data_typography(parse_yaml(texts[name], name)[0], name, source)
+    package_ui = Path(interface.__file__).with_name(interface.UI_FILE)
+    pages = {o.path: o.text for o in render_site(site, templates) if o.path.endswith(".html")}
+    generated = check_page_typography(pages, site.config.language(source).html_lang.split("-")[0],
+                                      "\n".join(texts.values()))
+    generated += check_data_typography(parse_yaml(package_ui.read_text(encoding="utf-8"), "ui.yaml")[0],
+                                       _shown(package_ui), source)
+    return _located(sorted(findings), content) + sorted(generated), statuses
+
+
+def _shown(path: Path) -> str:
+    """Return a path as the user would type it: relative to the working folder where it can be."""
+    path, cwd = path.resolve(), Path.cwd().resolve()
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
 
 
 def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool) -> Iterator[Path]:

@@ -1,7 +1,7 @@
 """The booklet's YAML data (site, areas, themes, glossary, interface strings) → a frozen Config."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 from urllib.parse import urlsplit
@@ -52,7 +52,8 @@ class GlossaryEntry:
     hanzi: str
     pinyin: str
     translation: dict[str, str]  # per non-source language
-    explanation: dict[str, str]  # per non-source language
+    explanation: dict[str, str]  # per language: the source's for its own readers, the others translated
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other accepted renderings, per language
 
 
 @dataclass(frozen=True)
@@ -172,14 +173,30 @@ def _term_fields(codes: list[str]) -> list[s.Field]:
     ]
 
 
-def _glossary_fields(targets: list[str]) -> list[s.Field]:
+def _variants(targets: list[str]) -> s.Checker:
+    def check(value: object) -> str | None:
+        if not isinstance(value, dict):
+            return f"expected a list of renderings per language, got {s.type_name(value)}"
+        for code, renderings in value.items():
+            if code not in targets:
+                return f"'{code}' is not a language the booklet translates into"
+            problem = s.text_list(renderings)
+            if problem:
+                return problem
+        return None
+    return check
+
+
+def _glossary_fields(codes: list[str], targets: list[str]) -> list[s.Field]:
     each = f"one text per translation language ({', '.join(targets)})"
     return [
         s.Field("slug", s.slug_problem, True, s.SLUG_HELP),
         s.Field("hanzi", s.text, True, "the term in Chinese characters"),
         s.Field("pinyin", s.text, True, "the term in pinyin with tone marks"),
         s.Field("translation", _localized(targets, "a language the booklet translates into"), True, each),
-        s.Field("explanation", _localized(targets, "a language the booklet translates into"), True, each),
+        s.Field("explanation", _localized(codes), True, f"one text per language ({', '.join(codes)}): "
+                "for Chinese readers in Chinese, for the others in their language"),
+        s.Field("variants", _variants(targets), False, "other accepted renderings, e.g. {en: [Party-building]}"),
     ]
 
 
@@ -267,16 +284,17 @@ def parse_terms(data: object, path: str, codes: list[str]) -> tuple[list[Term], 
         item.get("map_label") or "below"))
 
 
-def parse_glossary(data: object, path: str, targets: list[str]) -> tuple[list[GlossaryEntry], list[Problem]]:
+def parse_glossary(data: object, path: str, codes: list[str],
+                   targets: list[str]) -> tuple[list[GlossaryEntry], list[Problem]]:
     """Return the glossary entries in the order written."""
     if data is None:
         return [], []
     if not isinstance(data, list):
         return [], [Problem(path, getattr(data, "line", 1), "file",
                             f"expected a list of terms, got {s.type_name(data)}", "one '- slug: …' entry per term")]
-    return parse_entries(data, path, _glossary_fields(targets), lambda item: GlossaryEntry(
-        item["slug"], item["hanzi"], item["pinyin"], dict(item["translation"]),
-        dict(item["explanation"])))
+    return parse_entries(data, path, _glossary_fields(codes, targets), lambda item: GlossaryEntry(
+        item["slug"], item["hanzi"], item["pinyin"], dict(item["translation"]), dict(item["explanation"]),
+        {code: tuple(words) for code, words in (item.get("variants") or {}).items()}))
 
 
 def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tuple[Config | None, list[Problem]]:
@@ -322,7 +340,7 @@ def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tupl
     problems += found
     targets = [c for c in codes if c != source]
     glossary, found = ([], []) if GLOSSARY_FILE in broken else parse_glossary(
-        data.get(GLOSSARY_FILE), GLOSSARY_FILE, targets)
+        data.get(GLOSSARY_FILE), GLOSSARY_FILE, codes, targets)
     problems += found
     ui, found = ({}, []) if UI_FILE in broken else merge_ui(data.get(UI_FILE), codes, UI_FILE)
     problems += found

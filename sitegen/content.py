@@ -203,8 +203,11 @@ def _figure_value(value: object) -> str | None:
     return _figure_number(value)
 
 
-def _figure_fields(config: Config) -> list[s.Field]:
+def _figure_fields(config: Config, areas: list[str]) -> list[s.Field]:
     units = sorted(set.intersection(*(set(config.ui[c]["units"]) for c in config.codes)))
+
+    def area(value: object) -> str | None:
+        return None if value in areas else f"'{value}' is not one of this case's areas"
 
     def unit(value: object) -> str | None:
         return None if value in units else f"'{value}' is not a known unit"
@@ -220,14 +223,20 @@ def _figure_fields(config: Config) -> list[s.Field]:
         s.Field("approx", approx, False,
                 "one of: more_than (余), over (超), nearly (近); leave out for an exact figure"),
         s.Field("label", s.text, True, "what the figure counts, in this file's language"),
+        s.Field("area", area, False, f"the area the figure belongs to, one of the case's areas: "
+                f"{', '.join(areas) or 'none yet'}"),
+        s.Field("projected", s.boolean, False, "true when the text says the figure could or will be reached "
+                "(可提高, 预计), not that it was"),
     ]
 
 
-def parse_figures(items: list, config: Config, path: str, lang: str) -> tuple[list[KeyFigure], list[Problem]]:
+def parse_figures(items: list, config: Config, path: str, lang: str,
+                  areas: list[str]) -> tuple[list[KeyFigure], list[Problem]]:
     """Return the key figures of a source file, each checked."""
-    return parse_entries(items, path, _figure_fields(config), lambda item: KeyFigure(
+    return parse_entries(items, path, _figure_fields(config, areas), lambda item: KeyFigure(
         item["id"], tuple(item["value"]) if isinstance(item["value"], list) else item["value"],
-        item["unit"], item.get("approx") or "exact", {lang: item["label"]}),
+        item["unit"], item.get("approx") or "exact", {lang: item["label"]}, item.get("area"),
+        bool(item.get("projected"))),
         key="id", where="key_figures")
 
 
@@ -286,7 +295,7 @@ def parse_version(text: str, path: str, config: Config) -> tuple[tuple[Version, 
     labels = meta.get("key_figures") if not source else {}
     facts = None
     if source and not is_foreword:
-        figures, problems = parse_figures(meta.get("key_figures") or [], config, path, lang)
+        figures, problems = parse_figures(meta.get("key_figures") or [], config, path, lang, list(meta["areas"]))
         if problems:
             return None, problems
         labels = {f.id: f.labels[lang] for f in figures}

@@ -61,3 +61,25 @@ _OS_REASONS = {
 def os_reason(error: OSError) -> str:
     """Return why an operating-system call failed, in plain words."""
     return _OS_REASONS.get(error.errno, error.strerror or str(error))
+
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing `check` reports: where, how serious, what, and how to fix it."""
+
+    path: str
+    line: int
+    severity: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}" + (f" ({self.fix})" if self.fix else "")
+
+
+def from_problems(problems: list[Problem], severity: str = ERROR) -> list[Finding]:
+    """Return problems as findings: the build's are errors."""
+    return [Finding(p.path, p.line, severity, f"{p.field}: {p.message}", p.expected) for p in problems]

@@ -16,6 +16,8 @@ class KeyFigure:
     unit: str                   # a unit code from the interface data: people, yuan, percent…
     approx: str                 # exact | more_than (余) | over (超) | nearly (近)
     labels: dict[str, str]      # language code → label
+    area: str | None = None     # the area it belongs to, in a case that spans several
+    projected: bool = False     # a figure the text says could or will be reached (可提高, 预计), not one reached
 
 
 def format_number(value: int | float, style: dict) -> tuple[str, str]:

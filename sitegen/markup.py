@@ -26,7 +26,8 @@ RESERVED_IDS = frozenset({"main", "contents", "foreword", "at-a-glance", "key-fi
 _WIDE = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026"
 _INLINE_TAG = r"<(?!/?(?:p|h[1-6]|ul|ol|li|dl|dt|dd|div|table|thead|tbody|tr|td|th|blockquote|pre|hr)\b)[^>]+>"
 _WIDE_BREAK = re.compile(rf"([{_WIDE}])((?:{_INLINE_TAG})*)[ \t]*\n[ \t]*((?:{_INLINE_TAG})*)(?=[{_WIDE}])")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"  # a Chinese character, for every check that looks for one
+_HAN = re.compile(HAN)
 
 
 # What a body may hold once rendered: what the booklet's Markdown produces (with attribute

@@ -6,17 +6,10 @@ from html import escape
 from html.parser import HTMLParser
 
 from .config import GlossaryEntry
+from .terminology import term_pattern
 
 _TAG = re.compile(r"(<[^>]+>)")
 _SKIP = re.compile(r"^<(/?)(a|h[1-6]|code|pre|button|span class=\"gloss)\b")
-
-
-def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
-    """Return how a term is found in text: its translation without quotes or a parenthesis, plurals too."""
-    words = re.sub(r"\s*\(.*?\)", "", entry.translation.get(lang, "")).strip().strip("“”\"'")
-    if not words:
-        return None
-    return re.compile(rf"(?<![\w-])({re.escape(words)}(?:e?s)?)(?![\w-])", re.IGNORECASE)
 
 
 def explain_terms(html: str, glossary: tuple[GlossaryEntry, ...], lang: str) -> tuple[str, list[GlossaryEntry]]:

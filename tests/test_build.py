@@ -68,8 +68,8 @@ def test_a_case_in_two_areas_is_listed_under_both(built):
 def test_index_pages_give_counts(built):
     zh = (built / "zh/areas/index.html").read_text(encoding="utf-8")
     en = (built / "en/themes/index.html").read_text(encoding="utf-8")
-    assert "2 篇案例" in zh and "0 篇案例" in zh
-    assert '<span class="count">1 case</span>' in en
+    assert "<span class=\"count\">（2篇案例）</span>" in zh and "（0篇案例）" in zh
+    assert '<span class="count"> 1 case</span>' in en
 
 
 def test_chinese_line_break_does_not_become_a_space(built):
@@ -164,7 +164,8 @@ def test_adding_a_language_needs_only_config_and_content(fixture_site, tmp_path)
         path = content / data
         path.write_text(path.read_text(encoding="utf-8").replace("{zh: ", "{ja: 日本語, zh: "), encoding="utf-8")
     glossary = content / "glossary.yaml"
-    glossary.write_text(glossary.read_text(encoding="utf-8").replace("{en: ", "{ja: 日本語, en: "),
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("{en: ", "{ja: 日本語, en: ")
+                        .replace(", en: A small", ", ja: 日本語, en: A small"),
                         encoding="utf-8")
     en_ui = sitegen.interface.DEFAULT_UI["en"]
     import yaml
