@@ -72,6 +72,8 @@ class Config:
     ui: dict[str, dict]
     date: object = None  # the edition's date, for feeds
     allow_raw_html: bool = False  # publish the bodies' raw HTML as written (only for trusted content)
+    original_outlet: dict[str, str] | None = None  # where the source article appeared, when known
+    original_date: object = None  # when it appeared, when known
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -155,6 +157,8 @@ def _site_fields(codes: list[str]) -> list[s.Field]:
         s.Field("source_language", s.text, True, "the code of the language cases are written in first"),
         s.Field("languages", _languages, True, "a list of languages, each with code, html_lang and name"),
         s.Field("date", s.date, False, "the date of this edition, YYYY-MM-DD (used by the news feeds)"),
+        s.Field("original_outlet", _localized(codes), False, f"where the original article appeared, {each}"),
+        s.Field("original_date", s.date, False, "the date the original article appeared, YYYY-MM-DD"),
         s.Field("allow_raw_html", s.boolean, False, "true to publish HTML written in the cases as it is "
                 "(scripts included): only for content you fully trust; by default it is made safe"),
     ]
@@ -349,4 +353,6 @@ def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tupl
     base_url = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
     return Config(dict(site["title"]), dict(site["subtitle"]), dict(site["credits"]), base_url,
                   source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui,
-                  site.get("date"), bool(site.get("allow_raw_html"))), []
+                  site.get("date"), bool(site.get("allow_raw_html")),
+                  dict(site["original_outlet"]) if site.get("original_outlet") else None,
+                  site.get("original_date")), []

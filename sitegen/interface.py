@@ -3,6 +3,7 @@ against the shape the templates and number formats use, so a slip is a message, 
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from pathlib import Path
 
@@ -29,6 +30,11 @@ def placeholders(text: str) -> set[str] | None:
     if any(spec or conversion or not name.isidentifier() for name, spec, conversion in fields):
         return None
     return {name for name, _, _ in fields}
+
+
+def month_names(text: str) -> list[str]:
+    """Return the twelve month names of a `month_names` string: separated by spaces or list commas."""
+    return [name for name in re.split(r"[\s、，,]+", text) if name]
 
 
 def _line(data: object, key: str) -> int:
@@ -106,6 +112,9 @@ def check_strings(given: object, reference: dict, where: str, line: int, path: s
             problems += _check_units(value, set(REFERENCE["figure_groups"]), here, line, path)
         elif key == "magnitudes":
             problems += _check_magnitudes(value, here, line, path)
+        elif key == "month_names" and (not isinstance(value, str) or len(month_names(value)) != 12):
+            problems.append(Problem(path, line, here, "expected the twelve month names, separated by spaces or '、'",
+                                    f"e.g. '{reference[key]}'"))
         elif isinstance(reference[key], dict):
             problems += check_strings(value, reference[key], here, line, path)
         else:

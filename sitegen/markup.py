@@ -161,6 +161,8 @@ def _converter() -> markdown.Markdown:
     if not hasattr(_converters, "md"):
         _converters.md = markdown.Markdown(
             extensions=["attr_list", "tables", "sane_lists", "footnotes", _ShapeExtension()],
+            # The arrow as text, not an emoji; its title is worded per language by the page.
+            extension_configs={"footnotes": {"BACKLINK_TEXT": "\u21a9\ufe0e"}},
             output_format="html")
     return _converters.md
 

@@ -54,16 +54,23 @@ def pick_cjk_font(families: set[str]) -> str | None:
 def font_css(chinese: str, latin: str | None, latin_first: bool) -> str:
     """Return CSS that sets the fonts everywhere, the page-margin boxes included.
 
-    Chinese text takes the Chinese font (full-width punctuation); English text takes the
-    Latin font first, falling back to the Chinese one for any hanzi it quotes.
+    Chinese text takes the Chinese font (full-width punctuation); every other language takes the
+    Latin font first, falling back to the Chinese one for any hanzi it quotes. Pages named
+    `latin` (booklet.css names a translation's pages so) set their running heads in it too.
     """
     chinese_stack = f'"{chinese}", sans-serif'
     latin_stack = f'"{latin}", "{chinese}", sans-serif' if latin else chinese_stack
-    margin = latin_stack if latin_first else chinese_stack
-    boxes = " ".join(f"@{box} {{ font-family: {margin}; }}" for box in ("top-left", "top-right", "bottom-center"))
-    return (f"@page {{ {boxes} }} html, body, body * {{ font-family: {chinese_stack} !important; }} "
-            f":lang(en), :lang(en) * {{ font-family: {latin_stack} !important; }} "
-            f":lang(zh), :lang(zh) * {{ font-family: {chinese_stack} !important; }}")
+
+    def margins(stack: str) -> str:
+        return " ".join(f"@{box} {{ font-family: {stack}; }}" for box in ("top-left", "top-right", "bottom-center"))
+
+    # :lang() matches an element by the language it inherits, so the innermost lang attribute
+    # decides (with `:lang(zh) *`, English inside a Chinese page took the Chinese font).
+    return (f"@page {{ {margins(latin_stack if latin_first else chinese_stack)} }} "
+            f"@page latin {{ {margins(latin_stack)} }} "
+            f"html, body, body * {{ font-family: {chinese_stack} !important; }} "
+            f"body *:not(:lang(zh)) {{ font-family: {latin_stack} !important; }} "
+            f"body *:lang(zh) {{ font-family: {chinese_stack} !important; }}")
 
 
 def is_inside(url: str, root: Path) -> bool:

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
+from .interface import month_names
 from .reading import explain_terms, split_blocks
 from .model import Case, Site, render_body
 
@@ -143,6 +144,25 @@ def _count(ui: dict, n: int) -> str:
     return ui["count_one" if n == 1 else "count_other"].format(n=n)
 
 
+def long_date(ui: dict, day) -> str:
+    """Return a date as a reader of `ui`'s language writes it: 2023年6月30日, 30 June 2023."""
+    return ui["long_date"].format(year=day.year, month=day.month, day=day.day,
+                                  month_name=month_names(ui["month_names"])[day.month - 1])
+
+
+def source_note(config, lang: str) -> str:
+    """Return what the reader is told about the original article: where and when it appeared,
+    or that the source does not say (so that its "this year" is not read as the booklet's)."""
+    ui, outlet, day = config.ui[lang], (config.original_outlet or {}).get(lang), config.original_date
+    if outlet and day:
+        return ui["source_both"].format(outlet=outlet, date=long_date(ui, day))
+    if outlet:
+        return ui["source_outlet"].format(outlet=outlet)
+    if day:
+        return ui["source_date"].format(date=long_date(ui, day))
+    return ui["source_unstated"]
+
+
 @pass_context
 def _url(context, target: str) -> str:
     return relative_url(context["page"].path, target)
@@ -154,12 +174,13 @@ def build_environment(templates: Path) -> Environment:
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path,
-                       parallel_path=parallel_path)
+                       parallel_path=parallel_path, source_note=source_note)
     env.filters["count"] = _count
     return env
 
 
 _CASE_HREF = re.compile(r'href="case:([^"#]*)(#[^"]*)?"')
+_BACKLINK_TITLE = re.compile(r'(class="footnote-backref" href="[^"]*" title=")[^"]*"')
 _IMAGE_SRC = re.compile(r'(src|href)="(images/[^"]*)"')
 
 
@@ -188,6 +209,7 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
         slug = case_or_foreword.slug if isinstance(case_or_foreword, Case) else "foreword"
         html = keep_tails(shift_headings(prefix_ids(html, booklet_anchor(slug, lang) + "-")))
     html = _CASE_HREF.sub(case_link, html)
+    html = _BACKLINK_TITLE.sub(lambda m: f'{m.group(1)}{escape(site.config.ui[lang]["footnote_back"])}"', html)
     html = _IMAGE_SRC.sub(lambda m: f'{m.group(1)}="{relative_url(page_path, m.group(2))}"', html)
     # Sanitised when rendered (or trusted by the site's own choice): the one place it is marked safe.
     return Markup(html)

@@ -17,6 +17,7 @@ _SPACE_MIX = re.compile(rf"{_HAN} +[A-Za-z0-9]+|[A-Za-z0-9%]+ +{_HAN}")
 _DOUBLED = re.compile(rf"({_HAN}{{2,4}})\1")
 # A straight quote that opens or closes Chinese words: "上云"
 _STRAIGHT_IN_CHINESE = re.compile(rf"{_HAN}*[\"'][^\"'\n]{{0,20}}?{_HAN}[^\"'\n]{{0,20}}?[\"']{_HAN}*|{_HAN}[\"']|[\"']{_HAN}")
+_FOOTNOTE_MARK = re.compile(r"^\[\^[^\]]+\]:|\[\^[^\]]+\]")  # Markdown's [^note] and [^note]: …
 _SENTENCE_END = re.compile(r"[。？！…：；”」』）)\]*_>|]$|^[#>\-*|!<]|^\d+\.")
 
 
@@ -49,7 +50,7 @@ def check_typography(version: Version) -> list[Finding]:
     starts = block_lines(version.body, version.body_line)
     for index, (chunk, start) in enumerate(zip(chunks, starts)):
         for offset, line in enumerate(chunk.strip("\n").split("\n")):
-            findings += _inline_slips(line, version.path, start + offset)
+            findings += _inline_slips(_FOOTNOTE_MARK.sub("", line), version.path, start + offset)
         lines = [l for l in chunk.strip("\n").split("\n") if l.strip()]
         first = lines[0].strip()
         if len(lines) > 1 and not first.startswith(("-", "*", "|", ">")) and not re.match(r"\d+\.", first):

@@ -22,6 +22,12 @@ def letters(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
+def without_editors_marks(body: str) -> str:
+    """Return a body without what the edition adds to the article: 〔原文如此〕 marks and footnotes."""
+    body = re.sub(r"^\[\^[^\]]+\]:.*$", "", body, flags=re.MULTILINE)
+    return re.sub(r"〔[^〕]*〕|\[\^[^\]]+\]", "", body)
+
+
 def chinese_blob(site) -> str:
     """Return the Chinese booklet as one string of letters, in reading order."""
     zh = site.config.source_language
@@ -29,7 +35,7 @@ def chinese_blob(site) -> str:
     for case in site.cases:
         version = case.versions[zh]
         parts += ["".join(site.config.term("areas", a).name[zh] for a in case.areas),
-                  version.title, version.lead, version.body]
+                  version.title, version.lead, without_editors_marks(version.body)]
     return letters("".join(parts))
 
 
@@ -82,3 +88,39 @@ def test_glossary_has_the_terms_a_foreign_reader_needs(site):
     assert {"三培养", "兼合式", "红色单元", "揭榜挂帅", "浙里办", "两优一先", "共同富裕"} <= hanzi
     for entry in site.config.glossary:
         assert re.search(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]", entry.pinyin), entry.hanzi
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("content") / "site"
+    sitegen.build(sitegen.Paths(content=PROJECT / "content", out=out))
+    return out
+
+
+def test_the_known_defect_is_marked_where_readers_meet_it(site, built):
+    """谈约、签约、履约、履约、评约 names one step twice: each edition marks it and says why, in a note."""
+    marks = {"zh": "履约、履约〔原文如此〕<sup", "en": "fulfilling, fulfilling [sic]<sup"}
+    notes = {"zh": "原文如此：原文把“履约”写了两次", "en": "[sic]: so in the original."}
+    for lang in ("zh", "en"):
+        page = (built / f"{lang}/cases/xincheng-puzhu-alliances.html").read_text(encoding="utf-8")
+        assert marks[lang] in page and notes[lang] in page
+    booklet = (built / "booklet.html").read_text(encoding="utf-8")
+    assert all(marks[lang] in booklet and notes[lang] in booklet for lang in ("zh", "en"))
+    glossary = next(e for e in site.config.glossary if e.hanzi == "五约")
+    assert "twice" in glossary.explanation["en"] and "两次" in glossary.explanation["zh"]
+
+
+def test_readers_are_told_the_source_states_no_date(site, built):
+    """The article's "this year" is not the booklet's: until the editor fills in where and when it
+    appeared, every page says the source does not state it."""
+    assert site.config.original_outlet is None and site.config.original_date is None
+    for lang, words in (("zh", "原文未注明刊载媒体和发表日期"), ("en", "does not say where or when it was published")):
+        home = (built / f"{lang}/index.html").read_text(encoding="utf-8")
+        assert home.count(words) == 2  # under the foreword's byline and in the footer
+
+
+def test_the_chinese_glossary_explains_in_chinese(site, built):
+    page = (built / "zh/glossary.html").read_text(encoding="utf-8")
+    for entry in site.config.glossary:
+        assert f"<dd>{entry.explanation['zh']}</dd>" in page
+        assert entry.explanation["en"] not in page

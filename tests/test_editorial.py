@@ -146,3 +146,36 @@ def test_an_area_that_is_not_the_case_s_is_refused(checked):
     assert [str(p).replace(f"{checked}/", "") for p in failure.value.problems] == [
         "cases/homestays.zh.md:13: key_figures[1].area: 'east' is not one of this case's areas (the area the figure "
         "belongs to, one of the case's areas: north)"]
+
+
+# --- what the reader is told about the source ------------------------------------------------------
+
+def test_the_source_note_says_what_the_editor_has_filled_in(checked, tmp_path):
+    def footer(lang):
+        sitegen.build(sitegen.Paths(content=checked, out=tmp_path / "out"))
+        return (tmp_path / f"out/{lang}/index.html").read_text(encoding="utf-8")
+
+    assert "原文未注明刊载媒体和发表日期" in footer("zh")
+    edit(checked, "site.yaml", "base_url:", "original_outlet: {zh: 舟山日报, en: Zhoushan Daily}\nbase_url:")
+    assert "原文刊于舟山日报，未注明发表日期" in footer("zh")
+    edit(checked, "site.yaml", "base_url:", "original_date: 2023-06-30\nbase_url:")
+    assert "<p>原文刊于舟山日报，2023年6月30日。</p>" in footer("zh")
+    assert "<p>The original article appeared in Zhoushan Daily on 30 June 2023.</p>" in footer("en")
+
+
+def test_month_names_must_be_twelve(checked):
+    (checked / "ui.yaml").write_text("en:\n  month_names: January February\n", encoding="utf-8")
+    assert only(findings(checked), "month") == [
+        "ui.yaml:2: error: en.month_names: expected the twelve month names, separated by spaces or '、' "
+        "(e.g. 'January February March April May June July August September October November December')"]
+
+
+def test_a_footnote_goes_back_to_the_text_in_the_page_language(checked, tmp_path):
+    edit(checked, CASE_ZH, "项目总投资3784万元。", "项目总投资3784万元〔原文如此〕[^n]。\n\n[^n]: 原文如此。")
+    edit(checked, CASE_EN, "CNY 37.84 million.", "CNY 37.84 million [sic][^n].\n\n[^n]: So in the original.")
+    list(sitegen.mark_reviewed(checked, ["homestays"], "en", False))
+    assert findings(checked) == []
+    sitegen.build(sitegen.Paths(content=checked, out=tmp_path / "out"))
+    for lang, title in (("zh", "返回正文"), ("en", "Back to the text")):
+        page = (tmp_path / f"out/{lang}/cases/homestays.html").read_text(encoding="utf-8")
+        assert f'class="footnote-backref" href="#fnref:n" title="{title}">↩\ufe0e</a>' in page

@@ -251,3 +251,46 @@ def test_an_image_the_pdf_cannot_draw_is_named(tools, fixture_site, tmp_path):
     assert len(problems) == 1 and problems[0].startswith(f"{content}/images/broken.png:1: pdf: could not be drawn "
                                                          "in the PDF (")
     assert problems[0].endswith("(open it in an image editor and save it again as PNG, JPEG or SVG)")
+
+
+def glyph_fonts(pdf: Path) -> list[list[tuple[str, str]]]:
+    """Return each page's characters in reading order, each with the name of the font that set it."""
+    from pypdf import PdfReader
+    pages = []
+    for page in PdfReader(str(pdf)).pages:
+        chars: list[tuple[str, str]] = []
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: chars.extend(
+            (c, str((font or {}).get("/BaseFont", ""))) for c in text))
+        pages.append(chars)
+    return pages
+
+
+def test_english_quotes_are_set_in_the_latin_font(handouts):
+    """In the bilingual handout a curly quote in English text (running heads included) takes the
+    Latin font's narrow glyph, and one in Chinese text the Chinese font's full-width glyph."""
+    site, out = handouts
+    wrong, english, chinese = [], 0, 0
+    for number, chars in enumerate(glyph_fonts(out / "downloads/booklet-bilingual.pdf"), start=1):
+        for index, (char, font) in enumerate(chars):
+            if char not in "“”‘’":
+                continue
+            near = "".join(c for c, _ in chars[max(0, index - 2):index + 3])
+            in_chinese = re.search(r"[\u4e00-\u9fff]", near) is not None
+            if not in_chinese and re.search(r"[A-Za-z]", near):
+                english += 1
+                if "CJK" in font:
+                    wrong.append((number, near, font))
+            elif in_chinese:
+                chinese += 1
+                if "CJK" not in font:
+                    wrong.append((number, near, font))
+    assert english > 50 and chinese > 50 and wrong == []
+
+
+def test_contents_entries_keep_leader_and_page_number_on_their_last_line(handouts):
+    site, out = handouts
+    for edition in ("en", "bilingual"):
+        text = run("pdftotext", "-layout", "-f", "1", "-l", "6", str(out / f"downloads/booklet-{edition}.pdf"), "-")
+        entries = [line for line in text.splitlines() if re.search(r"\.{5,}\s*\d+\s*$", line)]
+        assert len(entries) >= len(site.cases), text
+        assert [line for line in entries if not re.search(r"[A-Za-z\u4e00-\u9fff]", line)] == []
