@@ -12,6 +12,7 @@ from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
 from .interface import month_names
 from .reading import explain_terms, split_blocks
+from .search import is_spelled
 from .model import Case, Site, render_body
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
@@ -174,7 +175,7 @@ def build_environment(templates: Path) -> Environment:
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path,
-                       parallel_path=parallel_path, source_note=source_note)
+                       parallel_path=parallel_path, source_note=source_note, search_spelled=is_spelled)
     env.filters["count"] = _count
     return env
 

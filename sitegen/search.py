@@ -1,36 +1,152 @@
-"""Full-text search: Pagefind indexes the written site (its extended build segments Chinese)."""
+"""Full-text search: Pagefind indexes the written site, one bundle per language, side by side.
+
+Pagefind reads a copy of each case page made for it; the published pages stay as they are.
+
+- Chinese (and the other languages written without spaces between words) is indexed as
+  overlapping pairs of characters, each written as a plain code word (定海 → u05b9a06d77), and
+  the search page asks for a query's pairs: a case is found when its text holds what the reader
+  typed, and ranked by how often. Pagefind's own Chinese support cuts the text into words with
+  one dictionary when it indexes and the query with another in the browser, so a word of the
+  text is often not found (试点 is indexed as one word and asked as 试 + 点). The search page
+  turns the code words back into characters in what it shows (assets/search.js codes alike).
+- Pagefind keeps a word that a curly quote, a dash or an apostrophe joins to the next as one
+  (“area, mentor–apprentice): its parts are added right after it, between two marks the search
+  page cuts out of what it shows.
+"""
 from __future__ import annotations
 
+import html
 import logging
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .errors import BuildFailed, Fault, Problem
 
 log = logging.getLogger(__name__)
-BUNDLE = "pagefind"  # the folder Pagefind writes in the site: index, search script, UI
-CASE_PAGES = "*/cases/*.html"
+BUNDLE = "pagefind"  # the folder Pagefind writes in the site: one bundle per language inside
+CASE_PAGES = "cases/*.html"  # only case pages are indexed (they carry data-pagefind-body)
+SPELLED = ("zh", "ja", "th")  # languages written without spaces: indexed in pairs of characters
+SPACE = "\ue002"  # a space of a spelled text (Pagefind would squeeze it out of an excerpt)
+PARTS_OPEN, PARTS_CLOSE = "\ue000", "\ue001"  # around added parts of joined words
+_JOINED = re.compile(r"\S*[“”‘’–—]\S*")
+_PIECE = re.compile(r"[A-Za-z0-9]+|[^\W_]|[^\w\s]+|\s+")
+_TEXT = re.compile(r"(<(script|style)\b.*?</\2>|<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
+_FILTER = re.compile(r'(data-pagefind-filter="[^":]+)("[^>]*>)([^<]*)<')
+_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"', re.IGNORECASE)
+
+
+def code_word(*characters: str) -> str:
+    """Return the plain word a character, or a pair of characters, is indexed as: 定 → u05b9a,
+    定海 → u05b9a06d77. A character's word begins the word of every pair it begins."""
+    return "u" + "".join(f"{ord(c):05x}" for c in characters)
+
+
+def spelled(text: str) -> str:
+    """Return text as a language without spaces is indexed: each run of letters and digits
+    outside ASCII as the code words of its overlapping pairs, then of its last character alone
+    (定海区 → 定海 海区 区); runs of ASCII letters and digits as words; punctuation kept between
+    them (not a word, but shown); a space as a mark the search page shows as a space again.
+    So a query finds what holds its pairs, ranked by how often, and each code word begins with
+    its first character's: the search page reads them back as the text."""
+    words, run = [], []
+
+    def end_run():
+        words.extend(code_word(a, b) for a, b in zip(run, run[1:]))
+        words.extend(code_word(c) for c in run[-1:])
+        run.clear()
+
+    for piece in _PIECE.findall(text):
+        if len(piece) == 1 and piece.isalnum() and not piece.isascii():
+            run.append(piece)
+            continue
+        end_run()
+        words.append(SPACE if piece.isspace() else piece)
+    end_run()
+    return " ".join(words)
+
+
+def with_parts(text: str) -> str:
+    """Return text with the parts of each word a quote, dash or apostrophe joins added right after
+    it, between marks: mentor–apprentice → mentor–apprentice ⟨mentor apprentice⟩."""
+    def parts(match: re.Match) -> str:
+        found = [p for p in re.findall(r"[^\W_]+", html.unescape(match.group())) if p != match.group()]
+        return f"{match.group()} {PARTS_OPEN} {' '.join(found)} {PARTS_CLOSE}" if found else match.group()
+    return _JOINED.sub(parts, text)
+
+
+def indexed_text(text: str, spell: bool) -> str:
+    """Return a piece of a page's text (HTML-escaped, as in the page) as Pagefind should read it."""
+    if spell:  # spaced apart from the next text: an inline tag is no word break to Pagefind
+        return f" {html.escape(spelled(html.unescape(text)), quote=False)} "
+    return with_parts(text)
+
+
+def index_copy(page: str, spell: bool) -> str:
+    """Return a page's HTML with every text as Pagefind should read it (tags and scripts as they
+    are, except that a filter names its value, which would otherwise be taken from the text)."""
+    if spell:
+        page = _FILTER.sub(lambda m: f"{m.group(1)}:{m.group(3).strip()}{m.group(2)}{m.group(3)}<", page)
+    return _TEXT.sub(lambda m: m.group(1) or indexed_text(m.group(3), spell), page)
+
+
+def is_spelled(html_lang: str) -> bool:
+    """Return True for a language indexed character by character."""
+    return html_lang.split("-")[0].lower() in SPELLED
+
+
+def _stage_copies(folder: Path, staged: Path) -> dict[str, bool]:
+    """Write Pagefind's copy of every case page into `staged`; return each language with pages,
+    and whether it is indexed character by character."""
+    languages = {}
+    for cases in sorted(folder.glob("*/cases")):
+        lang = cases.parent.name
+        for page in sorted(cases.glob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            if lang not in languages:
+                found = _LANG.search(text)
+                languages[lang] = is_spelled(found.group(1) if found else lang)
+            target = staged / lang / "cases" / page.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(index_copy(text, languages[lang]), encoding="utf-8")
+    return languages
 
 
 def index_site(folder: Path) -> None:
-    """Write the search index of the site in `folder` into folder/pagefind/."""
-    # Only case pages are indexed (they carry data-pagefind-body); reading the others, the
-    # booklets above all, would only cost time.
-    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", BUNDLE,
-               "--glob", CASE_PAGES, "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.SubprocessError) as error:
-        raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
-                                   "pip install -r requirements.txt")]) from error
-    empty = [p.name for p in (folder / BUNDLE).rglob("*") if p.is_file() and p.stat().st_size == 0]
-    if empty and result.returncode == 0:  # Pagefind does not say when a write failed
+    """Write the search index of each language of the site in `folder` into folder/pagefind/LANG/."""
+    with tempfile.TemporaryDirectory(prefix="booklet-search-") as staged:
+        languages = _stage_copies(folder, Path(staged))
+        runs = {}
+        for lang, spelled_language in languages.items():
+            command = [sys.executable, "-m", "pagefind", "--site", staged, "--glob", f"{lang}/{CASE_PAGES}",
+                       "--output-path", str(folder / BUNDLE / lang), "--silent"]
+            # Code words are words of no language: nothing to stem, no query to cut into words.
+            command += ["--force-language", "zxx"] if spelled_language else []
+            try:
+                runs[lang] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            except OSError as error:
+                raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
+                                           "pip install -r requirements.txt")]) from error
+        for lang, run in runs.items():
+            try:
+                stdout, stderr = run.communicate(timeout=600)
+            except subprocess.TimeoutExpired as error:
+                run.kill()
+                raise BuildFailed([Problem("search", 1, "pagefind", "took more than 10 minutes",
+                                           "report this; the site built last was left as it was")]) from error
+            _check_bundle(folder / BUNDLE / lang, run.returncode, stdout, stderr)
+
+
+def _check_bundle(bundle: Path, returncode: int, stdout: str, stderr: str) -> None:
+    empty = [p.name for p in bundle.rglob("*") if p.is_file() and p.stat().st_size == 0]
+    if empty and returncode == 0:  # Pagefind does not say when a write failed
         raise Fault(f"The search index could not be written in full ({len(empty)} of its files came out empty, "
                     f"e.g. {empty[0]})", "check that the disk has free space, then build again; the site built "
                     "last was left as it was")
-    if result.returncode != 0 or not (folder / BUNDLE / "pagefind.js").is_file():
-        said = (result.stderr or result.stdout).strip().splitlines()
+    if returncode != 0 or not (bundle / "pagefind.js").is_file():
+        said = (stderr or stdout).strip().splitlines()
         missing = any("No module named" in line for line in said)
         raise BuildFailed([Problem("search", 1, "pagefind", said[-1] if said else "no index was written",
                                    "pip install -r requirements.txt (the package 'pagefind[extended]')"

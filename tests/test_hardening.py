@@ -754,14 +754,21 @@ def test_a_disk_that_filled_up_while_the_search_index_was_written_keeps_the_site
 def test_an_empty_file_in_the_search_index_stops_the_build(tmp_path, monkeypatch):
     from sitegen import search
 
-    def pagefind_that_ran_out_of_space(command, **kwargs):
-        bundle = tmp_path / search.BUNDLE
-        bundle.mkdir()
-        (bundle / "pagefind.js").write_text("ok", encoding="utf-8")
-        (bundle / "pagefind-ui.css").write_bytes(b"")
-        return subprocess.CompletedProcess(command, 0, "", "")
+    class PagefindThatRanOutOfSpace:
+        returncode = 0
 
-    monkeypatch.setattr(search.subprocess, "run", pagefind_that_ran_out_of_space)
+        def __init__(self, command, **kwargs):
+            bundle = Path(command[command.index("--output-path") + 1])
+            bundle.mkdir(parents=True)
+            (bundle / "pagefind.js").write_text("ok", encoding="utf-8")
+            (bundle / "pagefind-ui.css").write_bytes(b"")
+
+        def communicate(self, timeout=None):
+            return "", ""
+
+    (tmp_path / "zh/cases").mkdir(parents=True)
+    (tmp_path / "zh/cases/a.html").write_text('<html lang="zh-Hans"><p>字</p></html>', encoding="utf-8")
+    monkeypatch.setattr(search.subprocess, "Popen", PagefindThatRanOutOfSpace)
     with pytest.raises(Fault) as fault:
         search.index_site(tmp_path)
     assert fault.value.report() == (
@@ -773,7 +780,7 @@ def test_a_folder_that_cannot_be_removed_is_said(fixture_site, tmp_path, monkeyp
     import shutil as shutil_module
     content, out = fixture_site(), tmp_path / "out"
     build_to(content, out)
-    monkeypatch.setattr(shutil_module, "rmtree", lambda path, ignore_errors=False: None)
+    monkeypatch.setattr(shutil_module, "rmtree", lambda path, *args, **kwargs: None)
     with caplog.at_level("INFO"):
         build_to(content, out)
     left = [p.name for p in tmp_path.iterdir() if p.name.startswith("out.old-")]
