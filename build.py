@@ -77,6 +77,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         command.add_argument("--out", type=Path, default=sitegen.Paths.out, metavar="DIR",
                              help="folder to write the site to; replaced whole (default: site/)")
         command.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+        command.add_argument("--no-search", action="store_true",
+                             help="leave out the search index (quicker; search then finds nothing)")
     pdf.add_argument("--paper", choices=("a4", "a5"), default="a4", help="paper size (default: a4)")
 
     serve = commands.add_parser(
@@ -135,7 +137,7 @@ def run_build(args) -> int:
     started = time.perf_counter()
     try:
         site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out),
-                                      getattr(args, "paper", None))
+                                      getattr(args, "paper", None), search=not args.no_search)
     except BuildFailed as failure:
         kept = f"{args.out}/ was left as it was" if _exists(args.out) else "nothing was written"
         print(failure.report(kept), file=sys.stderr)
@@ -219,9 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output (| head) has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except OSError as error:  # writing our own output: > /dev/full, a full disk
-        print(f"Stopped: cannot write the output{' to ' + error.filename if error.filename else ''}: "
-              f"{os_reason(error)}.", file=sys.stderr)
+    except OSError as error:  # writing our own output (> /dev/full), or a file the OS refused
+        what = f"use {error.filename}" if error.filename else "write the output"
+        print(f"Stopped: cannot {what}: {os_reason(error)}.", file=sys.stderr)
         return 1
     except Exception as error:  # a bug of ours: one line for the office, the details on request
         if os.environ.get("BOOKLET_DEBUG"):

@@ -133,7 +133,7 @@ def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool
                 yield write_snapshot(content, case.slug, code, case.versions[source])
 
 
-def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, list[Output]]:
+def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = True) -> tuple[Site, list[Output]]:
     """Load, render and write the site, with the PDF handouts when a paper size is given.
 
     Nothing is replaced unless everything succeeded.
@@ -156,5 +156,5 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None) -> tuple[Site, l
         files.update({path: data for path, data in pdfs.values()})
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
         outputs = render_site(site, paths.templates, downloads)
-    write_site(outputs, folders, paths.out, files, finish=index_site)
+    write_site(outputs, folders, paths.out, files, finish=index_site if search else None)
     return site, outputs

@@ -38,7 +38,7 @@ def numbers_en(text: str) -> list[Decimal]:
 def plain_number(number: Decimal) -> str:
     """Return a number as a reader writes it: 16300 → '16,300', 1.5 → '1.5'."""
     if number == number.to_integral_value():
-        return f"{int(number):,}"
+        return format(number.to_integral_value(), ",f")  # no int(): a number may have any length
     return f"{number.normalize():f}"
 
 

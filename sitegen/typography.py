@@ -13,10 +13,13 @@ from .yamltext import Lines, LinesList
 
 _HAN = HAN
 _HALF_PUNCT = re.compile(rf"(?<={_HAN})[,:;?!]|[,:;?!](?=\s*{_HAN})")
-_SPACE_MIX = re.compile(rf"{_HAN} +[A-Za-z0-9]+|[A-Za-z0-9%]+ +{_HAN}")
+# Each run is tried from its start only (the look-behind): a long run costs its length, not its square.
+_SPACE_MIX = re.compile(rf"{_HAN} +[A-Za-z0-9]+|(?<![A-Za-z0-9%])[A-Za-z0-9%]+ +{_HAN}")
 _DOUBLED = re.compile(rf"({_HAN}{{2,4}})\1")
 # A straight quote that opens or closes Chinese words: "上云"
-_STRAIGHT_IN_CHINESE = re.compile(rf"{_HAN}*[\"'][^\"'\n]{{0,20}}?{_HAN}[^\"'\n]{{0,20}}?[\"']{_HAN}*|{_HAN}[\"']|[\"']{_HAN}")
+# A few characters of context on each side, never a whole run (that would cost its square).
+_STRAIGHT_IN_CHINESE = re.compile(
+    rf"{_HAN}{{0,6}}[\"'][^\"'\n]{{0,20}}?{_HAN}[^\"'\n]{{0,20}}?[\"']{_HAN}{{0,6}}|{_HAN}[\"']|[\"']{_HAN}")
 _FOOTNOTE_MARK = re.compile(r"^\[\^[^\]]+\]:|\[\^[^\]]+\]")  # Markdown's [^note] and [^note]: …
 _SENTENCE_END = re.compile(r"[。？！…：；”」』）)\]*_>|]$|^[#>\-*|!<]|^\d+\.")
 
@@ -32,7 +35,8 @@ def _inline_slips(line: str, path: str, number: int) -> list[Finding]:
         findings.append(Finding(path, number, WARNING,
                                 f"space between Chinese and Latin or digits: '{match.group()}'",
                                 "this booklet writes them without a space, e.g. 1000余名"))
-    for match in _STRAIGHT_IN_CHINESE.finditer(line):
+    match = _STRAIGHT_IN_CHINESE.search(line)  # once a line: its quotes are one slip to mend
+    if match:
         findings.append(Finding(path, number, WARNING, f"straight quote in Chinese text: '{match.group()}'",
                                 "use the full-width quotes “ ”"))
     for match in _DOUBLED.finditer(line):
@@ -189,7 +193,8 @@ def check_page_typography(pages: dict[str, str], source_html_lang: str, written:
             else:
                 continue
             for slip in slips:
-                snippet = slip.message.split("'")[1] if "'" in slip.message else ""
+                quoted = slip.message.find("'")  # the slip as quoted: from the first ' to the last
+                snippet = slip.message[quoted + 1:slip.message.rindex("'")] if quoted >= 0 else ""
                 if snippet and snippet.strip() in written:
                     continue
                 findings.append(Finding(slip.path, slip.line, WARNING, f"{slip.message} (generated)",

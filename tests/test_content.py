@@ -100,7 +100,7 @@ def built(tmp_path_factory):
 def test_the_known_defect_is_marked_where_readers_meet_it(site, built):
     """谈约、签约、履约、履约、评约 names one step twice: each edition marks it and says why, in a note."""
     marks = {"zh": "履约、履约〔原文如此〕<sup", "en": "fulfilling, fulfilling [sic]<sup"}
-    notes = {"zh": "原文如此：原文把“履约”写了两次", "en": "[sic]: so in the original."}
+    notes = {"zh": "原文如此：原文把“履约”写了两次", "en": "[sic]: so in the original, which gives “fulfilling” twice"}
     for lang in ("zh", "en"):
         page = (built / f"{lang}/cases/xincheng-puzhu-alliances.html").read_text(encoding="utf-8")
         assert marks[lang] in page and notes[lang] in page

@@ -988,3 +988,43 @@ def test_two_stops_in_a_row_still_end_in_one_line(fixture_site, tmp_path):
     _, stderr = process.communicate(timeout=60)
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
     assert process.returncode in (0, 130) and len(stderr.splitlines()) <= 1
+
+
+# --- from the third tester pass ----------------------------------------------------------------------
+
+def test_a_number_of_thousands_of_digits_in_a_body_is_a_warning(fixture_site):
+    content = fixture_site("checked")
+    edit(content, "cases/homestays.zh.md", "项目总投资3784万元。", f"项目总投资3784万元，另有{'9' * 5000}名群众。")
+    found, _ = sitegen.check(content)
+    assert any("the text reports 99999" in f.message for f in found)
+
+
+def test_a_very_long_chinese_line_is_checked_without_hanging(fixture_site):
+    """The typography patterns look at a few characters around a quote or a space, never at a
+    whole run: a 100,000-character paragraph is checked in seconds (it took minutes)."""
+    content = fixture_site("checked")
+    edit(content, "cases/homestays.zh.md", "北区以党建联盟带动民宿业发展。",
+         "北区" + "民宿" * 25000 + "'联盟" + "民宿" * 25000 + "a" * 40000 + " 民宿。")
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--content", str(content)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "straight quote in Chinese text" in result.stdout
+
+
+def test_a_straight_quote_in_a_title_is_reported_once_not_again_as_generated(fixture_site):
+    content = fixture_site("checked")
+    edit(content, "cases/homestays.zh.md", "title: 民宿联盟", "title: \"'民宿'联盟\"")
+    found = [str(f) for f in sitegen.check(content)[0] if "straight quote" in f.message]
+    assert len(found) == 1 and "(generated)" not in found[0], found
+
+
+def test_a_file_the_system_refuses_is_named_not_called_output(fixture_site, monkeypatch, capsys):
+    import build
+    content = fixture_site()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(content / "cases"))
+
+    monkeypatch.setattr(sitegen, "check", refused)
+    monkeypatch.delenv("BOOKLET_DEBUG")
+    assert build.main(["check", "--content", str(content)]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"Stopped: cannot use {content / 'cases'}: permission denied."]
