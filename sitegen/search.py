@@ -32,7 +32,8 @@ SPELLED = ("zh", "ja", "th")  # languages written without spaces: indexed in pai
 SPACE = "\ue002"  # a space of a spelled text (Pagefind would squeeze it out of an excerpt)
 PARTS_OPEN, PARTS_CLOSE = "\ue000", "\ue001"  # around added parts of joined words
 _JOINED = re.compile(r"\S*[“”‘’–—]\S*")
-_PIECE = re.compile(r"[A-Za-z0-9]+|[^\W_]|[^\w\s]+|\s+")
+# A run of letters and digits outside ASCII; a run of ASCII ones; spaces; anything else.
+_PIECES = re.compile(r"((?:(?![A-Za-z0-9])[^\W_])+)|([A-Za-z0-9]+)|(\s+)|[^\w\s]+|_+")
 _TEXT = re.compile(r"(<(script|style)\b.*?</\2>|<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
 _FILTER = re.compile(r'(data-pagefind-filter="[^":]+)("[^>]*>)([^<]*)<')
 _LANG = re.compile(r'<html[^>]*\blang="([^"]*)"', re.IGNORECASE)
@@ -44,6 +45,21 @@ def code_word(*characters: str) -> str:
     return "u" + "".join(f"{ord(c):05x}" for c in characters)
 
 
+def _spelled_run(run: str) -> str:
+    codes = [f"{ord(c):05x}" for c in run]
+    pairs = [f"u{a}{b}" for a, b in zip(codes, codes[1:])]
+    return " ".join([*pairs, f"u{codes[-1]}"])
+
+
+def _spelled_piece(match: re.Match) -> str:
+    run, ascii_word, space = match.group(1, 2, 3)
+    if run:
+        return f" {_spelled_run(run)} "
+    if space:
+        return f" {SPACE} "
+    return f" {ascii_word or match.group()} "
+
+
 def spelled(text: str) -> str:
     """Return text as a language without spaces is indexed: each run of letters and digits
     outside ASCII as the code words of its overlapping pairs, then of its last character alone
@@ -51,21 +67,7 @@ def spelled(text: str) -> str:
     them (not a word, but shown); a space as a mark the search page shows as a space again.
     So a query finds what holds its pairs, ranked by how often, and each code word begins with
     its first character's: the search page reads them back as the text."""
-    words, run = [], []
-
-    def end_run():
-        words.extend(code_word(a, b) for a, b in zip(run, run[1:]))
-        words.extend(code_word(c) for c in run[-1:])
-        run.clear()
-
-    for piece in _PIECE.findall(text):
-        if len(piece) == 1 and piece.isalnum() and not piece.isascii():
-            run.append(piece)
-            continue
-        end_run()
-        words.append(SPACE if piece.isspace() else piece)
-    end_run()
-    return " ".join(words)
+    return " ".join(_PIECES.sub(_spelled_piece, text).split())
 
 
 def with_parts(text: str) -> str:
