@@ -75,10 +75,10 @@ _STRAIGHT = re.compile(r"[\"']")
 
 
 def english_slips(text: str, path: str, number: int) -> list[Finding]:
-    """Return the straight quotes and apostrophes in a line of English prose."""
+    """Return the first straight quote or apostrophe in a line of English prose."""
+    m = _STRAIGHT.search(text)  # once a line: its quotes are one slip to mend
     return [Finding(path, number, WARNING, f"straight quote in English text: '{text[max(0, m.start() - 12):m.end() + 12]}'",
-                    "use curly quotes “ ” and the apostrophe ’")
-            for m in _STRAIGHT.finditer(text)]
+                    "use curly quotes “ ” and the apostrophe ’")] if m else []
 
 
 def check_english(version: Version, text_runs: list[str]) -> list[Finding]:

@@ -179,3 +179,8 @@ def test_a_footnote_goes_back_to_the_text_in_the_page_language(checked, tmp_path
     for lang, title in (("zh", "返回正文"), ("en", "Back to the text")):
         page = (tmp_path / f"out/{lang}/cases/homestays.html").read_text(encoding="utf-8")
         assert f'class="footnote-backref" href="#fnref:n" title="{title}">↩\ufe0e</a>' in page
+
+
+def test_two_straight_quotes_on_a_line_are_one_warning(checked):
+    edit(checked, CASE_EN, "The projects’ total investment", "The \"projects\" total investment")
+    assert len(only(findings(checked), "straight quote in English")) == 1
