@@ -89,11 +89,14 @@ def check_english(version: Version, text_runs: list[str]) -> list[Finding]:
         findings += english_slips(getattr(version, key), version.path, version.line_of(key))
     for label_id, label in version.figure_labels.items():
         findings += english_slips(label, version.path, version.line_of(f"key_figures.{label_id}"))
-    lines = version.body.split("\n")
+    lines, warned = version.body.split("\n"), set()
     for run in text_runs:
         for match in _STRAIGHT.finditer(run):
-            snippet = run[max(0, match.start() - 12):match.end() + 12]
             line = find_line(lines, run[max(0, match.start() - 6):match.end() + 6].strip(), version.body_line)
+            if line in warned:  # once a line: its quotes are one slip to mend
+                continue
+            warned.add(line)
+            snippet = run[max(0, match.start() - 12):match.end() + 12]
             findings.append(Finding(version.path, line, WARNING, f"straight quote in English text: '{snippet}'",
                                     "use curly quotes “ ” and the apostrophe ’"))
     return findings
