@@ -137,11 +137,16 @@ def run_build(args) -> int:
     started = time.perf_counter()
     try:
         site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out),
-                                      getattr(args, "paper", None), search=not args.no_search)
+                                      getattr(args, "paper", None), search=not args.no_search, reuse=True)
     except BuildFailed as failure:
         kept = f"{args.out}/ was left as it was" if _exists(args.out) else "nothing was written"
         print(failure.report(kept), file=sys.stderr)
         return 1
+    if site is None:
+        if not args.quiet:
+            print(f"Nothing changed since the last build: {args.out}/ is up to date "
+                  f"({time.perf_counter() - started:.2f} s).")
+        return 0
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     if not args.quiet:
         print(f"Built {len(site.cases)} cases in {len(site.config.codes)} languages: "
@@ -234,4 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    for _signal in (signal.SIGINT, signal.SIGTERM):  # done: a stop now would only interrupt the exit
+        signal.signal(_signal, signal.SIG_IGN)
+    sys.exit(code)

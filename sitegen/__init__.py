@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,10 @@ from .yamltext import parse_yaml
 from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot  # noqa: F401 (read_last_changes: for build.py)
 from .model import Site, build_site
-from .render import Output, render_site
+from .render import Output, qr_codes, render_site
+from .booklet import prerender_qr
+from .cache import FOLDER as CACHE_FOLDER, Cache
+from .stamps import input_stamp, is_up_to_date, record_build, record_search_index, search_index_reusable
 from .write import check_output_folder, sync_site, write_site
 
 log = logging.getLogger(__name__)
@@ -33,12 +37,14 @@ class Paths:
     out: Path = PROJECT / "site"
     templates: Path = PROJECT / "templates"
     assets: Path = PROJECT / "assets"
+    cache: Path | None = None  # default: $BOOKLET_CACHE, or .booklet-cache beside the site
 
 
-def load_site(content: Path, preview: bool = False) -> Site:
+def load_site(content: Path, preview: bool = False, cache: Cache | None = None, workers: int = 1) -> Site:
     """Return the checked Site of a content folder, or raise BuildFailed with every problem.
 
-    A preview keeps draft cases; a publishing build leaves them out.
+    A preview keeps draft cases; a publishing build leaves them out. With a `cache`, the bodies
+    are rendered at once, on `workers` processes, and what the cache holds is not rendered again.
     """
     unusable = folder_problem(content)
     if unusable:
@@ -56,7 +62,7 @@ def load_site(content: Path, preview: bool = False) -> Site:
     problems += found
     if config is None:
         raise BuildFailed(_located(problems, content))
-    site, found = build_site(texts, config, files.images, preview)
+    site, found = build_site(texts, config, files.images, preview, cache, workers)
     problems += found
     if problems:
         raise BuildFailed(_located(problems, content))
@@ -133,17 +139,42 @@ def mark_reviewed(content: Path, slugs: list[str], lang: str | None, every: bool
                 yield write_snapshot(content, case.slug, code, case.versions[source])
 
 
-def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = True) -> tuple[Site, list[Output]]:
+def cache_folder(paths: Paths) -> Path:
+    """Return where the build cache is: as given, else $BOOKLET_CACHE, else beside the site."""
+    given = paths.cache or os.environ.get("BOOKLET_CACHE")
+    return Path(given) if given else paths.out.absolute().parent / CACHE_FOLDER
+
+
+def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = True,
+          reuse: bool = False) -> tuple[Site | None, list[Output]]:
     """Load, render and write the site, with the PDF handouts when a paper size is given.
 
-    Nothing is replaced unless everything succeeded.
+    Nothing is replaced unless everything succeeded. With `reuse`, a build whose inputs (the
+    content, templates, assets, options and the generator itself) are those of the last build
+    into the same folder, which is still as that build left it, does nothing and returns
+    (None, []).
     """
     problems = check_output_folder(paths.out, [paths.content, paths.templates, paths.assets])
     if problems:
         raise BuildFailed(problems)
-    site = load_site(paths.content)
+    cache, workers = Cache(cache_folder(paths)), os.cpu_count() or 1
+    try:
+        inputs = input_stamp(paths, pdf_paper, search)
+        if reuse and is_up_to_date(cache, paths.out, inputs):
+            return None, []
+        site = load_site(paths.content, cache=cache, workers=workers)
+        prerender_qr(qr_codes(site), cache, workers)
+        outputs = _write(site, paths, pdf_paper, search, cache, workers)
+        record_build(cache, paths.out, inputs)
+    finally:
+        cache.close()
+    return site, outputs
+
+
+def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache: Cache,
+           workers: int) -> list[Output]:
     folders = {"assets": paths.assets}
-    outputs = render_site(site, paths.templates)
+    outputs = render_site(site, paths.templates, workers=workers)
     files: dict[str, bytes | Path] = dict(site.images)
     if pdf_paper:
         from .pdf import render_pdfs
@@ -155,6 +186,13 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = T
                               + [p for p in problems if p.path == "pdf"])
         files.update({path: data for path, data in pdfs.values()})
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
-        outputs = render_site(site, paths.templates, downloads)
-    write_site(outputs, folders, paths.out, files, finish=index_site if search else None)
-    return site, outputs
+        outputs = render_site(site, paths.templates, downloads, workers=workers)
+    previous = paths.out if paths.out.is_dir() else None
+
+    reusable = previous is not None and search_index_reusable(cache, paths.out)
+    write_site(outputs, folders, paths.out, files,
+               finish=(lambda staging: index_site(staging, previous if reusable else None, cache, workers))
+               if search else None)
+    if search:
+        record_search_index(cache, paths.out)
+    return outputs

@@ -2,25 +2,41 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from typing import Iterable
 
 import segno
 from markupsafe import Markup
+
+from .cache import Cache, compute_all, key as cache_key
 
 # The last few characters of a Chinese paragraph, so that no line ends up holding one alone.
 _TAIL = re.compile(r"([\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’…—%0-9A-Za-z]{2,4})(</p>)")
 
 
-@lru_cache(maxsize=None)
-def qr_svg(url: str, label: str) -> Markup:
-    """Return an inline SVG QR code for `url`, scalable by CSS, with `label` as its text alternative.
+_QR_CODES: dict[tuple[str, str], Markup] = {}  # this process's codes, by address and label
 
-    The mask is fixed: choosing the best of eight costs most of the time and any mask scans.
-    """
+
+def qr_svg(url: str, label: str) -> Markup:
+    """Return an inline SVG QR code for `url`, scalable by CSS, with `label` as its text alternative."""
+    found = _QR_CODES.get((url, label))
+    if found is None:
+        found = _QR_CODES[(url, label)] = Markup(_draw_qr(url, label))
+    return found
+
+
+def prerender_qr(codes: Iterable[tuple[str, str]], cache: Cache, workers: int) -> None:
+    """Draw every QR code a build needs at once, across processes and from the build cache."""
+    jobs = {cache_key("qr", url, label): (url, label) for url, label in codes if (url, label) not in _QR_CODES}
+    drawn = compute_all(jobs, _draw_qr, cache, "qr", workers)
+    _QR_CODES.update((args, Markup(drawn[k])) for k, args in jobs.items())
+
+
+def _draw_qr(url: str, label: str) -> str:
+    """The mask is fixed: choosing the best of eight costs most of the time and any mask scans."""
     code = segno.make(url, error="m", mask=0)
     svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr-code", lineclass=None,
                           title=label)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def keep_tails(html: str) -> str:

@@ -6,7 +6,7 @@ import re
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -15,7 +15,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import render_inner_html
 from markdown.treeprocessors import Treeprocessor
-from pypinyin import lazy_pinyin
+
+from .cache import Cache, compute_all, key as cache_key
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Ids the page templates use themselves; a heading never takes one of them.
@@ -88,6 +89,7 @@ class Rendered:
 def slugify(text: str) -> str:
     """Return an ASCII anchor for a heading: pinyin for Chinese, words for Latin; may be ''."""
     words = []
+    from pypinyin import lazy_pinyin  # its dictionaries take a while to load: only when needed
     for part in lazy_pinyin(text, errors=lambda chars: [chars]):
         words += re.findall(r"[a-z0-9]+", part.lower())
     slug = ""
@@ -220,12 +222,24 @@ def sanitise(html: str) -> str:
                      clean_content_tags=_DROPPED_WITH_CONTENT)
 
 
-@lru_cache(maxsize=8192)
+_RENDERED: dict[tuple, Rendered] = {}  # this process's renderings: one per body, anchors and trust
+
+
 def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: bool = False) -> Rendered:
     """Return the body as HTML; headings take `anchors` in order when given (a translation).
 
     Unless the site `trusted` its raw HTML, the HTML is sanitised and what was removed is listed.
     """
+    found = _RENDERED.get((text, anchors, trusted))
+    if found is None:
+        found = _RENDERED[(text, anchors, trusted)] = _render(text, anchors, trusted)
+    return found
+
+
+render_markdown.cache_clear = _RENDERED.clear  # what a fresh process starts with
+
+
+def _render(text: str, anchors: tuple[str, ...] | None, trusted: bool) -> Rendered:
     md = _converter()
     md.reset()
     md.shape.start(anchors)
@@ -240,6 +254,22 @@ def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: 
         html = safe
     return Rendered(join_wide_lines(html), tuple(md.shape.blocks), tuple(md.shape.headings),
                     tuple(written.links), dropped)
+
+
+def prerender(sources: Iterable[str], translations: Iterable[tuple[str, str]], trusted: bool,
+              cache: Cache, workers: int) -> None:
+    """Render every body a build needs at once, across processes and from the build cache:
+    first the sources, then the translations, which take their sources' heading anchors."""
+    variants = {False, trusted}  # the alignment check reads a source as published or not
+
+    def fill(jobs: dict[tuple, tuple]) -> None:
+        keys = {cache_key("body", *job): job for job in jobs if job not in _RENDERED}
+        done = compute_all(keys, _render, cache, "body", workers)
+        _RENDERED.update((job, done[k]) for k, job in keys.items())
+
+    fill({(text, None, t): None for text in sources for t in variants})
+    fill({(text, tuple(h.anchor for h in _RENDERED[(source, None, False)].headings), t): None
+          for text, source in translations for t in variants})
 
 
 def render_version(body: str, source_body: str | None = None, trusted: bool = False) -> Rendered:

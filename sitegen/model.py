@@ -10,7 +10,8 @@ from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
 from .errors import Problem
 from .figures import KeyFigure
-from .markup import HEADINGS, Rendered, block_lines, locate, render_markdown, render_version
+from .cache import Cache
+from .markup import HEADINGS, Rendered, block_lines, locate, prerender, render_markdown, render_version
 from .sources import IMAGES_DIR
 
 _BLOCK_NAMES = {"p": "a paragraph", "ul": "a list", "ol": "a numbered list", "table": "a table",
@@ -272,8 +273,19 @@ def _align_foreword(foreword: dict[str, Version], source: str,
     return kept, problems
 
 
+def _prerender(sources: dict[str, tuple[Version, Facts]], translations: list[Version],
+               foreword: dict[str, Version], config: Config, cache: Cache, workers: int) -> None:
+    """Render every body at once (sources first: translations take their anchors)."""
+    source = config.source_language
+    pairs = [(t.body, sources[t.translation_of][0].body) for t in translations if t.translation_of in sources]
+    if source in foreword:
+        pairs += [(v.body, foreword[source].body) for lang, v in foreword.items() if lang != source]
+    prerender([v.body for v, _ in sources.values()] + [v.body for lang, v in foreword.items() if lang == source],
+              pairs, config.allow_raw_html, cache, workers)
+
+
 def build_site(texts: dict[str, str | None], config: Config, images: dict[str, Path] | None = None,
-               preview: bool = False) -> tuple[Site | None, list[Problem]]:
+               preview: bool = False, cache: Cache | None = None, workers: int = 1) -> tuple[Site | None, list[Problem]]:
     """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem.
 
     Drafts are checked always, but kept only in a preview. Of the `images`, only those a
@@ -281,6 +293,8 @@ def build_site(texts: dict[str, str | None], config: Config, images: dict[str, P
     """
     images = images or {}
     sources, translations, foreword, unreadable, problems = read_versions(texts, config)
+    if cache is not None:
+        _prerender(sources, translations, foreword, config, cache, workers)
     problems += check_orders(sources)
     foreword, found = _align_foreword(foreword, config.source_language, unreadable)
     problems += found

@@ -13,6 +13,7 @@ from .figures import format_figure
 from .interface import month_names
 from .reading import explain_terms, split_blocks
 from .search import is_spelled
+from .cache import quiet_worker
 from .model import Case, Site, render_body
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
@@ -216,6 +217,18 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
     return Markup(html)
 
 
+def qr_codes(site: Site) -> list[tuple[str, str]]:
+    """Return the (address, label) of every QR code the booklets print, as booklet.html asks."""
+    codes = []
+    for lang in site.config.codes:
+        ui = site.config.ui[lang]
+        codes.append((site.config.base_url, ui["back_page"] + ui["label_separator"] + site.config.base_url))
+        for case in site.cases_in(lang):
+            online = site.config.base_url + case_path(lang, case.slug)
+            codes.append((online, ui["scan_to_read"] + ui["label_separator"] + online))
+    return codes
+
+
 def case_body(site: Site, case: Case, lang: str, page_path: str) -> tuple[Markup, list]:
     """Return a case page's body, with glossary terms explained at first use in a translation,
     and the glossary entries it explains."""
@@ -245,10 +258,12 @@ def headings(site: Site, case: Case, lang: str):
     return render_body(case.versions, lang, site.config).headings
 
 
-def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None) -> list[Output]:
+def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
+                workers: int = 1) -> list[Output]:
     """Return every file of the site, HTML and XML, in a stable order.
 
     `downloads` are the PDFs to link, by edition (a language code, or 'bilingual'): (path, size).
+    The pages are rendered on `workers` processes.
     """
     env = build_environment(templates)
     config, pages = site.config, plan_pages(site)
@@ -259,13 +274,14 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
               "format_figure": format_figure, "qr_svg": qr_svg, "booklet_anchor": booklet_anchor,
               "downloads": downloads or {}, "format_size": format_size, "case_body": case_body,
               "parallel_rows": parallel_rows, "has_figures": any(c.figures for c in site.cases)}
-    outputs = []
-    for page in pages:
+    def render_page(page: Page) -> Output:
         translations = by_key[page.key]
         context = {**shared, **page.context, "page": page, "ui": config.ui[page.lang],
                    "translations": translations, "language": config.language(page.lang),
                    "x_default": _x_default(page, translations, config.source_language)}
-        outputs.append(Output(page.path, env.get_template(page.template).render(context)))
+        return Output(page.path, env.get_template(page.template).render(context))
+
+    outputs = _render_pages(pages, render_page, workers)
     favicon_file = templates.parent / "assets" / "favicon.svg"
     root = {**shared, "ui": config.ui, "translations": {}, "x_default": None,
             "favicon": favicon_file.read_text(encoding="utf-8").strip() if favicon_file.is_file() else ""}
@@ -282,6 +298,32 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
              "updated": max(dates).isoformat() if dates else "1970-01-01"})))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"))
     return sorted(outputs, key=lambda o: o.path)
+
+
+_RENDER_PAGE = None  # the page renderer the worker processes inherit (fork)
+
+
+def _render_chunk(chunk: list[Page]) -> list[Output]:
+    return [_RENDER_PAGE(page) for page in chunk]
+
+
+def _render_pages(pages: list[Page], render_page, workers: int) -> list[Output]:
+    """Return the pages rendered, on `workers` processes when there are many: each booklet (the
+    largest pages by far) as a task of its own, the others in chunks."""
+    global _RENDER_PAGE
+    import multiprocessing
+    if workers < 2 or len(pages) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_page(page) for page in pages]
+    big = [[p] for p in pages if p.template == "booklet.html"]
+    rest = [p for p in pages if p.template != "booklet.html"]
+    size = max(1, len(rest) // (workers * 8))
+    chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
+    _RENDER_PAGE = render_page
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
+            return [output for done in pool.imap_unordered(_render_chunk, chunks) for output in done]
+    finally:
+        _RENDER_PAGE = None
 
 
 def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:

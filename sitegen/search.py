@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from .cache import Cache, compute_all, key as cache_key
 from .errors import BuildFailed, Fault, Problem
 
 log = logging.getLogger(__name__)
@@ -99,10 +102,11 @@ def is_spelled(html_lang: str) -> bool:
     return html_lang.split("-")[0].lower() in SPELLED
 
 
-def _stage_copies(folder: Path, staged: Path) -> dict[str, bool]:
-    """Write Pagefind's copy of every case page into `staged`; return each language with pages,
-    and whether it is indexed character by character."""
-    languages = {}
+def _stage_copies(folder: Path, staged: Path, cache: Cache | None = None, workers: int = 1) -> dict[str, bool]:
+    """Write Pagefind's copy of every case page into `staged` (made on `workers` processes, or
+    taken from the cache for a page seen before); return each language with pages, and whether
+    it is indexed in pairs of characters."""
+    languages, jobs, targets = {}, {}, {}
     for cases in sorted(folder.glob("*/cases")):
         lang = cases.parent.name
         for page in sorted(cases.glob("*.html")):
@@ -110,16 +114,46 @@ def _stage_copies(folder: Path, staged: Path) -> dict[str, bool]:
             if lang not in languages:
                 found = _LANG.search(text)
                 languages[lang] = is_spelled(found.group(1) if found else lang)
-            target = staged / lang / "cases" / page.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_copy(text, languages[lang]), encoding="utf-8")
+            job = cache_key("index copy", text, languages[lang])
+            jobs[job], targets[staged / lang / "cases" / page.name] = (text, languages[lang]), job
+    copies = compute_all(jobs, index_copy, cache or Cache(None), "index copy", workers)
+    for target, job in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(copies[job], encoding="utf-8")
     return languages
 
 
-def index_site(folder: Path) -> None:
-    """Write the search index of each language of the site in `folder` into folder/pagefind/LANG/."""
+def reuse_index(folder: Path, previous: Path) -> bool:
+    """Give `folder` the search index of the `previous` site when every page it indexes is the
+    same, byte for byte (hard links: nothing is written again). Return whether it did."""
+    old = previous / BUNDLE
+    pages = sorted(p.relative_to(folder) for p in folder.glob(f"*/{CASE_PAGES}"))
+    try:
+        if not old.is_dir() or pages != sorted(p.relative_to(previous) for p in previous.glob(f"*/{CASE_PAGES}")):
+            return False
+        if any((folder / page).read_bytes() != (previous / page).read_bytes() for page in pages):
+            return False
+        shutil.copytree(old, folder / BUNDLE, copy_function=_link_or_copy)
+    except OSError:
+        shutil.rmtree(folder / BUNDLE, ignore_errors=True)
+        return False
+    return True
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def index_site(folder: Path, previous: Path | None = None, cache: Cache | None = None, workers: int = 1) -> None:
+    """Write the search index of each language of the site in `folder` into folder/pagefind/LANG/,
+    or take the `previous` site's when none of the pages it indexes changed."""
+    if previous is not None and reuse_index(folder, previous):
+        return
     with tempfile.TemporaryDirectory(prefix="booklet-search-") as staged:
-        languages = _stage_copies(folder, Path(staged))
+        languages = _stage_copies(folder, Path(staged), cache, workers)
         runs = {}
         for lang, spelled_language in languages.items():
             command = [sys.executable, "-m", "pagefind", "--site", staged, "--glob", f"{lang}/{CASE_PAGES}",

@@ -1,8 +1,10 @@
 """Shared helpers: fixture sites copied to tmp_path, builds, and tools that CI must have."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,9 @@ PROJECT = TESTS.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # A bug in the generator shows its traceback in tests (the command line hides it from the office).
 os.environ["BOOKLET_DEBUG"] = "1"
+# The build cache of the tests' builds, in one place of its own rather than beside each site.
+os.environ.setdefault("BOOKLET_CACHE", tempfile.mkdtemp(prefix="booklet-test-cache-"))
+atexit.register(shutil.rmtree, os.environ["BOOKLET_CACHE"], True)
 
 
 def need(tool: str, found: bool, why: str) -> None:

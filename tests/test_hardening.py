@@ -369,10 +369,11 @@ def test_ctrl_c_during_a_build_is_one_line_and_leaves_the_site(fixture_site, tmp
     build_to(content, out)
     before = tree_bytes(out)
 
-    def interrupted(folder):
+    def interrupted(*args):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sitegen, "index_site", interrupted)
+    edit(content, "cases/zh-only.zh.md", "只有中文的正文", "改过的正文")  # something to build
     assert build.main(["build", "--content", str(content), "--out", str(out)]) == 130
     assert capsys.readouterr().err.splitlines() == ["Stopped: the site built last was left as it was."]
     assert tree_bytes(out) == before
@@ -810,7 +811,8 @@ def test_sigterm_during_a_build_cleans_up_like_ctrl_c(fixture_site, tmp_path, mo
     content, out = fixture_site(), tmp_path / "out"
     build_to(content, out)
     before = tree_bytes(out)
-    monkeypatch.setattr(sitegen, "index_site", lambda folder: os.kill(os.getpid(), signal.SIGTERM))
+    monkeypatch.setattr(sitegen, "index_site", lambda *args: os.kill(os.getpid(), signal.SIGTERM))
+    edit(content, "cases/zh-only.zh.md", "只有中文的正文", "改过的正文")  # something to build
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         assert build.main(["build", "--content", str(content), "--out", str(out)]) == 130
@@ -926,7 +928,7 @@ def test_a_second_build_into_the_same_folder_stops_at_once(fixture_site, tmp_pat
     before = tree_bytes(out)
     outcome = []
 
-    def build_again_meanwhile(folder):  # the first build is writing its staging folder
+    def build_again_meanwhile(*args):  # the first build is writing its staging folder
         with pytest.raises(Fault) as fault:
             build_to(content, out)
         outcome.append(fault.value.report())

@@ -1,0 +1,122 @@
+"""What earlier builds computed, kept outside the site so a build does not compute it again.
+
+One SQLite file (`.booklet-cache/cache.sqlite3` beside the site by default). Every entry is
+keyed by a hash of its inputs and of the generator itself (its code, and the versions of the
+libraries that shape its output), so a change to either simply misses; the folder is safe to
+delete at any time. A cache that cannot be opened or written is left aside: the build goes on
+without it.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Callable, Iterable
+
+log = logging.getLogger(__name__)
+FOLDER = ".booklet-cache"
+
+
+def _fingerprint() -> str:
+    """Return a hash of what shapes a cached value besides its inputs: our code, the libraries."""
+    from importlib import metadata
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    for package in ("markdown", "nh3", "pypinyin", "segno", "jinja2", "pagefind", "weasyprint"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.hexdigest()
+
+
+FINGERPRINT = _fingerprint()
+
+
+def key(*parts: object) -> str:
+    """Return the key of a value computed from `parts` by this generator."""
+    digest = hashlib.sha256(FINGERPRINT.encode())
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class Cache:
+    """A store of pickled values by kind and key."""
+
+    def __init__(self, folder: Path | None):
+        self.db: sqlite3.Connection | None = None
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(folder / "cache.sqlite3", timeout=30)
+            self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
+                            "PRIMARY KEY (kind, key))")
+        except (OSError, sqlite3.Error) as error:
+            log.info("Working without the build cache in %s (%s).", folder, error)
+            self.db = None
+
+    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
+        """Return the values found for `keys`."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, object] = {}
+        if self.db is None:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                rows = self.db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
+                                       f"({','.join('?' * len(chunk))})", [kind, *chunk])
+                found.update((k, pickle.loads(v)) for k, v in rows)
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
+            log.info("The build cache could not be read (%s); computing again.", error)
+            return {}
+        return found
+
+    def put_many(self, kind: str, values: dict[str, object]) -> None:
+        if self.db is None or not values:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                    [(kind, k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in values.items()])
+        except sqlite3.Error as error:
+            log.info("The build cache could not be written (%s).", error)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def quiet_worker() -> None:
+    """Let a worker process end as the pool ends it: no handler of ours for the pool's SIGTERM,
+    and Ctrl+C left to the parent, which stops the build."""
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
+                workers: int) -> dict[str, object]:
+    """Return work(*args) for every job (key → args): from the cache where it has them, the rest
+    computed across `workers` processes (in this one when there are few) and then cached."""
+    results = cache.get_many(kind, jobs)
+    missing = [k for k in jobs if k not in results]
+    if len(missing) < 50 or workers < 2:
+        computed = {k: work(*jobs[k]) for k in missing}
+    else:
+        import multiprocessing
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        with context.Pool(workers, initializer=quiet_worker) as pool:
+            values = pool.starmap(work, [jobs[k] for k in missing], chunksize=max(1, len(missing) // (workers * 8)))
+        computed = dict(zip(missing, values))
+    cache.put_many(kind, computed)
+    results.update(computed)
+    return results

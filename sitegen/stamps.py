@@ -1,0 +1,68 @@
+"""What the last build into a folder was made from, so that a build with nothing new does nothing.
+
+A build's inputs are stamped by the size and modification time of every file of the content,
+templates and assets (as `make` does), the options, and the generator's own fingerprint. After a
+build, the stamp and a listing of the written site go into the build cache; the next build with
+the same stamp, into a folder that still matches the listing, has nothing to do. Anything odd
+(a file that cannot be read, no cache) just means a full build.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from .cache import FINGERPRINT, Cache, key
+
+
+def _walk(root: Path):
+    """Yield (relative path, size, mtime in ns) of every file under `root`, in order."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            status = path.stat()
+            yield path.relative_to(root).as_posix(), status.st_size, status.st_mtime_ns
+
+
+def input_stamp(paths, *options) -> str | None:
+    """Return a stamp of everything a build reads, or None when it cannot be taken."""
+    digest = hashlib.sha256(f"{FINGERPRINT}|{options!r}|{paths.out.absolute()}".encode())
+    try:
+        for name, root in (("content", paths.content), ("templates", paths.templates), ("assets", paths.assets)):
+            digest.update(f"\0{name}".encode())
+            for entry in _walk(root):
+                digest.update(repr(entry).encode("utf-8", "surrogatepass"))
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _listing(out: Path) -> list | None:
+    try:
+        return list(_walk(out)) if out.is_dir() else None
+    except OSError:
+        return None
+
+
+def is_up_to_date(cache: Cache, out: Path, stamp: str | None) -> bool:
+    """Return True when the last build into `out` had this stamp and `out` is as it left it."""
+    if stamp is None:
+        return False
+    last = cache.get_many("build", [key(str(out.absolute()))]).get(key(str(out.absolute())))
+    return bool(last) and last["inputs"] == stamp and last["site"] == _listing(out)
+
+
+def record_build(cache: Cache, out: Path, stamp: str | None) -> None:
+    if stamp is not None:
+        cache.put_many("build", {key(str(out.absolute())): {"inputs": stamp, "site": _listing(out)}})
+
+
+def record_search_index(cache: Cache, out: Path) -> None:
+    """Note that the search index in `out` is this generator's (until the swap, in staging)."""
+    cache.put_many("search", {key(str(out.absolute())): FINGERPRINT})
+
+
+def search_index_reusable(cache: Cache, out: Path) -> bool:
+    """Return True when the search index in `out` was made by this very generator."""
+    return cache.get_many("search", [key(str(out.absolute()))]).get(key(str(out.absolute()))) == FINGERPRINT

@@ -1,0 +1,150 @@
+"""The build pipeline (issue 10): bodies rendered once and kept in the build cache, pages on all
+cores, nothing done when nothing changed, the search index kept when no indexed page changed,
+and whatever the sequence of edits, the same site as a clean build."""
+import os
+import shutil
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import sitegen
+from conftest import PROJECT, FIXTURES
+from htmlcheck import SEARCH_BUNDLE, tree_bytes
+from sitegen import markup
+from sitegen.cache import Cache, key
+
+sys.path.insert(0, str(PROJECT / "bench"))
+
+
+def build(content, out, **options):
+    return sitegen.build(sitegen.Paths(content=content, out=out, cache=out.parent / "cache"), **options)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count the bodies Markdown renders (in this process: a fixture has too few for workers)."""
+    calls = []
+    real = markup._render
+
+    def render(*args):
+        calls.append(args[0][:20])
+        return real(*args)
+
+    monkeypatch.setattr(markup, "_render", render)
+    markup.render_markdown.cache_clear()
+    yield calls
+    markup.render_markdown.cache_clear()
+
+
+def test_a_second_build_renders_no_body_again(fixture_site, tmp_path, counted):
+    content = fixture_site()
+    build(content, tmp_path / "a")
+    assert counted
+    counted.clear()
+    markup.render_markdown.cache_clear()  # a new process: only the cache on disk remembers
+    build(content, tmp_path / "b")
+    assert counted == []
+    assert tree_bytes(tmp_path / "a", SEARCH_BUNDLE) == tree_bytes(tmp_path / "b", SEARCH_BUNDLE)
+
+
+def test_an_edited_body_alone_is_rendered_again(fixture_site, tmp_path, counted):
+    content = fixture_site()
+    build(content, tmp_path / "out")
+    counted.clear()
+    markup.render_markdown.cache_clear()
+    case = content / "cases/full-pair.zh.md"
+    case.write_text(case.read_text(encoding="utf-8").rstrip("\n") + "又一句。\n", encoding="utf-8")
+    build(content, tmp_path / "out")
+    assert counted and all(text == counted[0] for text in counted)  # that body (and its translation's anchors)
+
+
+def test_the_cache_is_safe_to_delete_or_to_find_broken(fixture_site, tmp_path):
+    content = fixture_site()
+    build(content, tmp_path / "a")
+    shutil.rmtree(tmp_path / "cache")
+    build(content, tmp_path / "b")
+    (tmp_path / "cache/cache.sqlite3").write_bytes(b"not a database")
+    markup.render_markdown.cache_clear()
+    build(content, tmp_path / "c")
+    assert tree_bytes(tmp_path / "a", SEARCH_BUNDLE) == tree_bytes(tmp_path / "c", SEARCH_BUNDLE)
+
+
+def test_a_cached_value_is_keyed_by_the_generator_too():
+    cache = Cache(None)
+    assert cache.get_many("body", [key("x")]) == {}  # no folder: no cache, no error
+    assert key("x") != key("y") and key("x") == key("x")
+
+
+def test_nothing_changed_means_nothing_done(fixture_site, tmp_path):
+    content, out = fixture_site(), tmp_path / "out"
+    site, _ = build(content, out, reuse=True)
+    assert site is not None
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    assert build(content, out, reuse=True) == (None, [])
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+    (out / "index.html").write_text("changed by hand", encoding="utf-8")  # the site is not as left
+    assert build(content, out, reuse=True)[0] is not None
+    assert "changed by hand" not in (out / "index.html").read_text(encoding="utf-8")
+    os.utime(content / "themes.yaml")  # an input touched: built again
+    assert build(content, out, reuse=True)[0] is not None
+
+
+def test_the_search_index_is_kept_when_no_indexed_page_changed(fixture_site, tmp_path):
+    content, out = fixture_site(), tmp_path / "out"
+    build(content, out)
+    bundle = {p.relative_to(out): p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    themes = content / "themes.yaml"  # a theme's description is on its page, not on the cases'
+    themes.write_text(themes.read_text(encoding="utf-8").replace("en: About alliances.", "en: On alliances.", 1),
+                      encoding="utf-8")
+    build(content, out)
+    assert {p.relative_to(out): p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()} == bundle
+    case = content / "cases/full-pair.en.md"
+    case.write_text(case.read_text(encoding="utf-8").rstrip("\n") + " More.\n", encoding="utf-8")
+    build(content, out)
+    assert {p.relative_to(out): p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()} != bundle
+
+
+EDITS = st.lists(st.sampled_from(["zh-body", "en-body", "title", "theme", "figure", "undo"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "4")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_any_sequence_of_edits_gives_the_site_a_clean_build_gives(tmp_path_factory, edits):
+    root = tmp_path_factory.mktemp("edits")
+    content, out = root / "content", root / "out"
+    shutil.copytree(FIXTURES / "bilingual", content)
+    originals = {p: p.read_text(encoding="utf-8") for p in content.rglob("*.*") if p.suffix in (".md", ".yaml")}
+    build(content, out, reuse=True)
+    for n, edit in enumerate(edits):
+        zh, en, themes = content / "cases/full-pair.zh.md", content / "cases/full-pair.en.md", content / "themes.yaml"
+        if edit == "zh-body":
+            zh.write_text(zh.read_text(encoding="utf-8").rstrip("\n") + f"第{n}句。\n", encoding="utf-8")
+        elif edit == "en-body":
+            en.write_text(en.read_text(encoding="utf-8").rstrip("\n") + f" Sentence {n}.\n", encoding="utf-8")
+        elif edit == "title":
+            zh.write_text(zh.read_text(encoding="utf-8").replace("title: ", f"title: 第{n}版", 1), encoding="utf-8")
+        elif edit == "theme":
+            themes.write_text(themes.read_text(encoding="utf-8").replace("{en: Alliances", f"{{en: Alliances {n}", 1),
+                              encoding="utf-8")
+        elif edit == "figure":
+            zh.write_text(zh.read_text(encoding="utf-8").replace("value: ", f"value: {n + 1}", 1), encoding="utf-8")
+        else:
+            for path, text in originals.items():
+                path.write_text(text, encoding="utf-8")
+        build(content, out, reuse=True)
+    clean = root / "clean"
+    sitegen.build(sitegen.Paths(content=content, out=clean, cache=root / "fresh-cache"))
+    assert tree_bytes(out, SEARCH_BUNDLE) == tree_bytes(clean, SEARCH_BUNDLE)
+
+
+def test_pages_rendered_on_all_cores_are_the_pages_rendered_on_one(tmp_path):
+    from corpus import make_corpus
+    from sitegen.render import render_site
+    content = make_corpus(tmp_path / "corpus", 70)
+    site = sitegen.load_site(content)
+    assert len(site.cases) * 2 > 100
+    one = render_site(site, sitegen.Paths.templates, workers=1)
+    two = render_site(site, sitegen.Paths.templates, workers=2)
+    assert len(one) > 200 and one == two
