@@ -133,15 +133,34 @@ def _exists(path: Path) -> bool:
         return False
 
 
+def _progress(started: float):
+    """Return what says, on one line of a terminal, which stage a build is at."""
+    def said(name: str) -> None:
+        print(f"\r\033[K{sitegen.STAGES[name].capitalize()}… ({time.perf_counter() - started:.0f} s)",
+              end="", file=sys.stderr, flush=True)
+    return said
+
+
+def _end_progress(stages) -> None:
+    if stages.said:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
 def run_build(args) -> int:
     started = time.perf_counter()
+    in_terminal = not args.quiet and sys.stderr.isatty()
+    stages = sitegen.Stages(said=_progress(started) if in_terminal else None)
     try:
         site, outputs = sitegen.build(sitegen.Paths(content=args.content, out=args.out),
-                                      getattr(args, "paper", None), search=not args.no_search, reuse=True)
+                                      getattr(args, "paper", None), search=not args.no_search, reuse=True,
+                                      stages=stages)
     except BuildFailed as failure:
+        _end_progress(stages)
         kept = f"{args.out}/ was left as it was" if _exists(args.out) else "nothing was written"
         print(failure.report(kept), file=sys.stderr)
         return 1
+    finally:  # a stop or a fault too: the line of progress is cleared before the message
+        _end_progress(stages)
     if site is None:
         if not args.quiet:
             print(f"Nothing changed since the last build: {args.out}/ is up to date "
@@ -149,8 +168,9 @@ def run_build(args) -> int:
         return 0
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     if not args.quiet:
+        times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in stages.seconds.items())
         print(f"Built {len(site.cases)} cases in {len(site.config.codes)} languages: "
-              f"{pages} pages in {time.perf_counter() - started:.2f} s.")
+              f"{pages} pages in {time.perf_counter() - started:.2f} s ({times}).")
         print(f"Open {(args.out / 'index.html').resolve()} in a browser, "
               f"or copy {args.out}/ to any web host.")
     return 0

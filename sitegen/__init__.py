@@ -40,7 +40,8 @@ class Paths:
     cache: Path | None = None  # default: $BOOKLET_CACHE, or .booklet-cache beside the site
 
 
-def load_site(content: Path, preview: bool = False, cache: Cache | None = None, workers: int = 1) -> Site:
+def load_site(content: Path, preview: bool = False, cache: Cache | None = None, workers: int = 1,
+              stages: Stages | None = None) -> Site:
     """Return the checked Site of a content folder, or raise BuildFailed with every problem.
 
     A preview keeps draft cases; a publishing build leaves them out. With a `cache`, the bodies
@@ -62,6 +63,8 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
     problems += found
     if config is None:
         raise BuildFailed(_located(problems, content))
+    if stages:
+        stages.begin("bodies")
     site, found = build_site(texts, config, files.images, preview, cache, workers)
     problems += found
     if problems:
@@ -145,8 +148,31 @@ def cache_folder(paths: Paths) -> Path:
     return Path(given) if given else paths.out.absolute().parent / CACHE_FOLDER
 
 
+STAGES = {"read": "reading and checking the content", "bodies": "rendering the bodies", "pages": "rendering the pages",
+          "pdf": "printing the PDFs", "write": "writing the site", "search": "indexing for search"}
+
+
+class Stages:
+    """The stages of a build, timed; `said(name)` is called as each begins (for a progress line)."""
+
+    def __init__(self, said=None):
+        self.said, self.seconds, self._current, self._started = said, {}, None, 0.0
+
+    def begin(self, name: str) -> None:
+        import time
+        now = time.perf_counter()
+        if self._current:
+            self.seconds[self._current] = self.seconds.get(self._current, 0.0) + now - self._started
+        self._current, self._started = name, now
+        if name and self.said:
+            self.said(name)
+
+    def end(self) -> None:
+        self.begin("")
+
+
 def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = True,
-          reuse: bool = False) -> tuple[Site | None, list[Output]]:
+          reuse: bool = False, stages: Stages | None = None) -> tuple[Site | None, list[Output]]:
     """Load, render and write the site, with the PDF handouts when a paper size is given.
 
     Nothing is replaced unless everything succeeded. With `reuse`, a build whose inputs (the
@@ -157,26 +183,30 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = T
     problems = check_output_folder(paths.out, [paths.content, paths.templates, paths.assets])
     if problems:
         raise BuildFailed(problems)
-    cache, workers = Cache(cache_folder(paths)), os.cpu_count() or 1
+    cache, workers, stages = Cache(cache_folder(paths)), os.cpu_count() or 1, stages or Stages()
     try:
         inputs = input_stamp(paths, pdf_paper, search)
         if reuse and is_up_to_date(cache, paths.out, inputs):
             return None, []
-        site = load_site(paths.content, cache=cache, workers=workers)
+        stages.begin("read")
+        site = load_site(paths.content, cache=cache, workers=workers, stages=stages)
         prerender_qr(qr_codes(site), cache, workers)
-        outputs = _write(site, paths, pdf_paper, search, cache, workers)
+        outputs = _write(site, paths, pdf_paper, search, cache, workers, stages)
         record_build(cache, paths.out, inputs)
     finally:
+        stages.end()
         cache.close()
     return site, outputs
 
 
 def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache: Cache,
-           workers: int) -> list[Output]:
+           workers: int, stages: Stages) -> list[Output]:
     folders = {"assets": paths.assets}
+    stages.begin("pages")
     outputs = render_site(site, paths.templates, workers=workers)
     files: dict[str, bytes | Path] = dict(site.images)
     if pdf_paper:
+        stages.begin("pdf")
         from .pdf import render_pdfs
         with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
             sync_site(outputs, folders, Path(staged), files)
@@ -190,9 +220,13 @@ def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache:
     previous = paths.out if paths.out.is_dir() else None
 
     reusable = previous is not None and search_index_reusable(cache, paths.out)
-    write_site(outputs, folders, paths.out, files,
-               finish=(lambda staging: index_site(staging, previous if reusable else None, cache, workers))
-               if search else None)
+
+    def index(staging: Path) -> None:
+        stages.begin("search")
+        index_site(staging, previous if reusable else None, cache, workers)
+
+    stages.begin("write")
+    write_site(outputs, folders, paths.out, files, finish=index if search else None)
     if search:
         record_search_index(cache, paths.out)
     return outputs

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import logging
 import secrets
 import shutil
@@ -61,6 +62,22 @@ def _write_file(target: Path, data: bytes | Path) -> None:
         shutil.copyfile(data, target)
     else:
         target.write_bytes(data)
+
+
+def _write_unless_same(staging: Path, relative: str, data: bytes, previous: Path | None) -> None:
+    """Write a file of the new site, or, when the site it replaces has it byte for byte, link
+    that one: an unchanged page keeps its file (and its date) rather than being written again."""
+    target = staging / relative
+    if previous is not None:
+        old = previous / relative
+        try:
+            if old.is_file() and not old.is_symlink() and old.stat().st_size == len(data) and old.read_bytes() == data:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(old, target)
+                return
+        except OSError:  # no hard links here, or the old file went: write it
+            pass
+    _write_file(target, data)
 
 
 def _new_folder(place: Path, kind: str) -> Path:
@@ -140,8 +157,9 @@ def _write_locked(outputs: list[Output], folders: dict[str, Path], out: Path, pl
         for name, folder in sorted(folders.items()):
             if folder.is_dir():
                 shutil.copytree(folder, staging / name)
+        previous = place if place.is_dir() else None
         for output in outputs:
-            _write_file(staging / output.path, output.text.encode("utf-8"))
+            _write_unless_same(staging, output.path, output.text.encode("utf-8"), previous)
         for relative, data in sorted((files or {}).items()):
             _write_file(staging / relative, data)
         if finish:

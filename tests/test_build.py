@@ -117,6 +117,19 @@ def test_invalid_content_leaves_the_previous_site_untouched(fixture_site, tmp_pa
     assert tree_bytes(out) == before
 
 
+def test_an_unchanged_page_keeps_its_file(fixture_site, tmp_path):
+    content, out = fixture_site(), tmp_path / "out"
+    build_to(content, out)
+    dates = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    edit_case = content / "cases/zh-only.zh.md"
+    edit_case.write_text(edit_case.read_text(encoding="utf-8").replace("只有中文的正文", "改过的正文"), encoding="utf-8")
+    build_to(content, out)
+    after = {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    changed = {path for path in after if after[path] != dates.get(path)}
+    assert Path("zh/cases/zh-only.html") in changed and Path("zh/glossary.html") not in changed
+    assert len(changed) < len(after) / 2
+
+
 def test_failure_while_writing_leaves_the_previous_site_and_no_debris(fixture_site, tmp_path, monkeypatch):
     content, out = fixture_site(), tmp_path / "out"
     build_to(content, out)
@@ -132,7 +145,11 @@ def test_failure_while_writing_leaves_the_previous_site_and_no_debris(fixture_si
             raise OSError(errno.ENOSPC, "No space left on device", str(self))
         return real_write(self, *args, **kwargs)
 
+    def no_link(*args):  # a full disk has no room for links either: every file is written
+        raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr("sitegen.write.os.link", no_link)
     with pytest.raises(Fault) as fault:
         build_to(content, out)
     monkeypatch.undo()

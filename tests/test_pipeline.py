@@ -148,3 +148,23 @@ def test_pages_rendered_on_all_cores_are_the_pages_rendered_on_one(tmp_path):
     one = render_site(site, sitegen.Paths.templates, workers=1)
     two = render_site(site, sitegen.Paths.templates, workers=2)
     assert len(one) > 200 and one == two
+
+
+def test_a_build_says_its_stages_in_a_terminal_and_sums_them_up_otherwise(fixture_site, tmp_path):
+    import pty
+    import subprocess
+    command = [sys.executable, str(PROJECT / "build.py"), "build", "--content", str(fixture_site()),
+               "--out", str(tmp_path / "out")]
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == ""
+    summary = piped.stdout.splitlines()[0]
+    assert summary.startswith("Built 2 cases in 2 languages") and all(
+        f"{stage} " in summary for stage in ("read", "bodies", "pages", "write", "search")), summary
+    leader, follower = pty.openpty()
+    (tmp_path / "out/index.html").write_text("", encoding="utf-8")  # something to build again
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, timeout=300)
+    os.close(follower)
+    said = os.read(leader, 65536).decode("utf-8")
+    os.close(leader)
+    assert run.returncode == 0 and "Rendering the pages…" in said and "Indexing for search…" in said
+    assert said.endswith("\r\x1b[K")  # the line is cleared before the summary
