@@ -102,13 +102,16 @@ def is_spelled(html_lang: str) -> bool:
     return html_lang.split("-")[0].lower() in SPELLED
 
 
-def _stage_copies(folder: Path, staged: Path, cache: Cache | None = None, workers: int = 1) -> dict[str, bool]:
+def _stage_copies(folder: Path, staged: Path, cache: Cache | None = None, workers: int = 1,
+                  only: list[str] | None = None) -> dict[str, bool]:
     """Write Pagefind's copy of every case page into `staged` (made on `workers` processes, or
     taken from the cache for a page seen before); return each language with pages, and whether
     it is indexed in pairs of characters."""
     languages, jobs, targets = {}, {}, {}
     for cases in sorted(folder.glob("*/cases")):
         lang = cases.parent.name
+        if only is not None and lang not in only:
+            continue
         for page in sorted(cases.glob("*.html")):
             text = page.read_text(encoding="utf-8")
             if lang not in languages:
@@ -123,19 +126,20 @@ def _stage_copies(folder: Path, staged: Path, cache: Cache | None = None, worker
     return languages
 
 
-def reuse_index(folder: Path, previous: Path) -> bool:
-    """Give `folder` the search index of the `previous` site when every page it indexes is the
-    same, byte for byte (hard links: nothing is written again). Return whether it did."""
-    old = previous / BUNDLE
-    pages = sorted(p.relative_to(folder) for p in folder.glob(f"*/{CASE_PAGES}"))
+def reuse_index(folder: Path, previous: Path, lang: str) -> bool:
+    """Give `folder` the search index of `lang` from the `previous` site when every page it
+    indexes is the same, byte for byte (hard links: nothing is written again). Return whether
+    it did."""
+    old, pattern = previous / BUNDLE / lang, f"{lang}/{CASE_PAGES}"
+    pages = sorted(p.relative_to(folder) for p in folder.glob(pattern))
     try:
-        if not old.is_dir() or pages != sorted(p.relative_to(previous) for p in previous.glob(f"*/{CASE_PAGES}")):
+        if not (old / "pagefind.js").is_file() or pages != sorted(p.relative_to(previous) for p in previous.glob(pattern)):
             return False
         if any((folder / page).read_bytes() != (previous / page).read_bytes() for page in pages):
             return False
-        shutil.copytree(old, folder / BUNDLE, copy_function=_link_or_copy)
+        shutil.copytree(old, folder / BUNDLE / lang, copy_function=_link_or_copy)
     except OSError:
-        shutil.rmtree(folder / BUNDLE, ignore_errors=True)
+        shutil.rmtree(folder / BUNDLE / lang, ignore_errors=True)
         return False
     return True
 
@@ -149,11 +153,13 @@ def _link_or_copy(source: str, target: str) -> None:
 
 def index_site(folder: Path, previous: Path | None = None, cache: Cache | None = None, workers: int = 1) -> None:
     """Write the search index of each language of the site in `folder` into folder/pagefind/LANG/,
-    or take the `previous` site's when none of the pages it indexes changed."""
-    if previous is not None and reuse_index(folder, previous):
+    or take the `previous` site's for a language none of whose indexed pages changed."""
+    wanted = [c.parent.name for c in sorted(folder.glob("*/cases"))
+              if previous is None or not reuse_index(folder, previous, c.parent.name)]
+    if not wanted:
         return
     with tempfile.TemporaryDirectory(prefix="booklet-search-") as staged:
-        languages = _stage_copies(folder, Path(staged), cache, workers)
+        languages = _stage_copies(folder, Path(staged), cache, workers, wanted)
         runs = {}
         for lang, spelled_language in languages.items():
             command = [sys.executable, "-m", "pagefind", "--site", staged, "--glob", f"{lang}/{CASE_PAGES}",
