@@ -98,7 +98,7 @@ def index_copy(page: str, spell: bool) -> str:
 
 
 def is_spelled(html_lang: str) -> bool:
-    """Return True for a language indexed character by character."""
+    """Return True for a language written without spaces, indexed in pairs of characters."""
     return html_lang.split("-")[0].lower() in SPELLED
 
 
