@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -159,7 +160,6 @@ class Stages:
         self.said, self.seconds, self._current, self._started = said, {}, None, 0.0
 
     def begin(self, name: str) -> None:
-        import time
         now = time.perf_counter()
         if self._current:
             self.seconds[self._current] = self.seconds.get(self._current, 0.0) + now - self._started
@@ -218,7 +218,6 @@ def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache:
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
         outputs = render_site(site, paths.templates, downloads, workers=workers)
     previous = paths.out if paths.out.is_dir() else None
-
     reusable = previous is not None and search_index_reusable(cache, paths.out)
 
     def index(staging: Path) -> None:

@@ -103,20 +103,25 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bool = False) -> list:
+    """Return [work(*args) for args in jobs], computed on `workers` processes (each taking jobs
+    in chunks). `inherited`: `work` relies on what the processes inherit from this one (fork
+    only); where processes cannot fork, it runs here."""
+    import multiprocessing
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers < 2 or (inherited and not can_fork):
+        return [work(*args) for args in jobs]
+    with multiprocessing.get_context("fork" if can_fork else None).Pool(workers, initializer=quiet_worker) as pool:
+        return pool.starmap(work, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+
+
 def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
                 workers: int) -> dict[str, object]:
     """Return work(*args) for every job (key → args): from the cache where it has them, the rest
     computed across `workers` processes (in this one when there are few) and then cached."""
     results = cache.get_many(kind, jobs)
     missing = [k for k in jobs if k not in results]
-    if len(missing) < 50 or workers < 2:
-        computed = {k: work(*jobs[k]) for k in missing}
-    else:
-        import multiprocessing
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        with context.Pool(workers, initializer=quiet_worker) as pool:
-            values = pool.starmap(work, [jobs[k] for k in missing], chunksize=max(1, len(missing) // (workers * 8)))
-        computed = dict(zip(missing, values))
+    computed = dict(zip(missing, on_cores(work, [jobs[k] for k in missing], workers if len(missing) >= 50 else 1)))
     cache.put_many(kind, computed)
     results.update(computed)
     return results

@@ -13,7 +13,7 @@ from .figures import format_figure
 from .interface import month_names
 from .reading import explain_terms, split_blocks
 from .search import is_spelled
-from .cache import quiet_worker
+from .cache import on_cores
 from .model import Case, Site, render_body
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
@@ -311,17 +311,16 @@ def _render_pages(pages: list[Page], render_page, workers: int) -> list[Output]:
     """Return the pages rendered, on `workers` processes when there are many: each booklet (the
     largest pages by far) as a task of its own, the others in chunks."""
     global _RENDER_PAGE
-    import multiprocessing
-    if workers < 2 or len(pages) < 200 or "fork" not in multiprocessing.get_all_start_methods():
-        return [render_page(page) for page in pages]
+    if len(pages) < 200:
+        workers = 1
     big = [[p] for p in pages if p.template == "booklet.html"]
     rest = [p for p in pages if p.template != "booklet.html"]
     size = max(1, len(rest) // (workers * 8))
     chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
     _RENDER_PAGE = render_page
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
-            return [output for done in pool.imap_unordered(_render_chunk, chunks) for output in done]
+        return [output for done in on_cores(_render_chunk, [(c,) for c in chunks], workers, inherited=True)
+                for output in done]
     finally:
         _RENDER_PAGE = None
 

@@ -135,13 +135,21 @@ def reuse_index(folder: Path, previous: Path, lang: str) -> bool:
     try:
         if not (old / "pagefind.js").is_file() or pages != sorted(p.relative_to(previous) for p in previous.glob(pattern)):
             return False
-        if any((folder / page).read_bytes() != (previous / page).read_bytes() for page in pages):
+        if not all(_same_file(folder / page, previous / page) for page in pages):
             return False
         shutil.copytree(old, folder / BUNDLE / lang, copy_function=_link_or_copy)
     except OSError:
         shutil.rmtree(folder / BUNDLE / lang, ignore_errors=True)
         return False
     return True
+
+
+def _same_file(new: Path, old: Path) -> bool:
+    """Return True when two files hold the same bytes: at once when the build linked an unchanged
+    page to the old one (write does), else by their sizes, then their bytes."""
+    if os.path.samefile(new, old):
+        return True
+    return new.stat().st_size == old.stat().st_size and new.read_bytes() == old.read_bytes()
 
 
 def _link_or_copy(source: str, target: str) -> None:

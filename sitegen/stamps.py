@@ -38,6 +38,11 @@ def input_stamp(paths, *options) -> str | None:
     return digest.hexdigest()
 
 
+def _place(out: Path) -> str:
+    """Return the cache key of what is recorded about the site folder `out`."""
+    return key(str(out.absolute()))
+
+
 def _listing(out: Path) -> list | None:
     try:
         return list(_walk(out)) if out.is_dir() else None
@@ -49,20 +54,22 @@ def is_up_to_date(cache: Cache, out: Path, stamp: str | None) -> bool:
     """Return True when the last build into `out` had this stamp and `out` is as it left it."""
     if stamp is None:
         return False
-    last = cache.get_many("build", [key(str(out.absolute()))]).get(key(str(out.absolute())))
+    place = _place(out)
+    last = cache.get_many("build", [place]).get(place)
     return bool(last) and last["inputs"] == stamp and last["site"] == _listing(out)
 
 
 def record_build(cache: Cache, out: Path, stamp: str | None) -> None:
     if stamp is not None:
-        cache.put_many("build", {key(str(out.absolute())): {"inputs": stamp, "site": _listing(out)}})
+        cache.put_many("build", {_place(out): {"inputs": stamp, "site": _listing(out)}})
 
 
 def record_search_index(cache: Cache, out: Path) -> None:
     """Note that the search index in `out` is this generator's (until the swap, in staging)."""
-    cache.put_many("search", {key(str(out.absolute())): FINGERPRINT})
+    cache.put_many("search", {_place(out): FINGERPRINT})
 
 
 def search_index_reusable(cache: Cache, out: Path) -> bool:
     """Return True when the search index in `out` was made by this very generator."""
-    return cache.get_many("search", [key(str(out.absolute()))]).get(key(str(out.absolute()))) == FINGERPRINT
+    place = _place(out)
+    return cache.get_many("search", [place]).get(place) == FINGERPRINT
