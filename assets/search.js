@@ -84,8 +84,14 @@
       var input = box.querySelector("input");
       return spelled ? unspell(text, marked && input ? input.value : "") : unjoin(text);
     }
+    var ranking = window.bookletSearch.options.ranking;
     new PagefindUI({
       element: "#search", showSubResults: true, showImages: false,
+      /* A large site's index comes in several bundles: searched as one, each ranked alike (their
+         paths from the site's root: Pagefind would take them from its own folder). */
+      mergeIndex: (box.dataset.merge || "").split(" ").filter(Boolean).map(function (path) {
+        return { bundlePath: new URL(path, location.href).pathname, ranking: ranking };
+      }),
       resetStyles: false, translations: { placeholder: label }, ranking: window.bookletSearch.options.ranking,
       excerptLength: spelled ? 60 : 30,  /* words: a character is one */
       processTerm: window.bookletSearch.term,

@@ -125,15 +125,15 @@ def expected_english(texts: dict[str, str], queries: set[str]) -> Wanted:
     return wanted
 
 
-def score(results: dict[str, list[str]], wanted: Wanted) -> tuple[int, int, list[str]]:
-    """Return (hits, total, misses). A hit is a case found for a query that should find it, and
-    among the first three results when at most three cases hold the query."""
+def score(results: dict[str, list[str]], wanted: Wanted, ranked: bool = True) -> tuple[int, int, list[str]]:
+    """Return (hits, total, misses). A hit is a case found for a query that should find it, and,
+    when `ranked`, among the first three results when at most three cases hold the query."""
     hits, total, misses = 0, 0, []
     for query, (slugs, holders) in sorted(wanted.items()):
         found = results.get(query, [])
         for slug in sorted(slugs):
             total += 1
-            if slug in (found[:3] if holders <= 3 else found):
+            if slug in (found[:3] if ranked and holders <= 3 else found):
                 hits += 1
             else:
                 misses.append(f"{query} → {slug} (found: {', '.join(found[:5]) or 'nothing'})")
@@ -147,6 +147,9 @@ ASK = """async (queries) => {
   const asked = window.bookletSearch || {term: q => q, options: {}};  // a site built before them
   const pagefind = await import(new URL((box.dataset.bundle || "../pagefind/") + "pagefind.js", location.href).href);
   await pagefind.options(asked.options);
+  for (const other of (box.dataset.merge || "").split(" ").filter(Boolean)) {
+    await pagefind.mergeIndex(new URL(other, location.href).href, asked.options);
+  }
   const found = {};
   for (const query of queries) {
     const search = await pagefind.search(asked.term(query));

@@ -20,11 +20,12 @@ from .yamltext import parse_yaml
 from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot  # noqa: F401 (read_last_changes: for build.py)
 from .model import Site, build_site
-from .render import Output, qr_codes, render_site
+from .render import Output, page_digests, qr_codes, render_site
 from .booklet import prerender_qr
 from .cache import FOLDER as CACHE_FOLDER, Cache
-from .stamps import input_stamp, is_up_to_date, record_build, record_search_index, search_index_reusable
-from .write import check_output_folder, sync_site, write_site
+from .stamps import (input_stamp, is_up_to_date, kept_pages, record_build, record_pages, record_search_index,
+                     search_index_reusable)
+from .write import check_output_folder, keep_files, page_writer, sync_site, write_site
 
 log = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parent.parent
@@ -201,31 +202,46 @@ def build(paths: Paths = Paths(), pdf_paper: str | None = None, search: bool = T
 
 def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache: Cache,
            workers: int, stages: Stages) -> list[Output]:
+    """Render the pages into the staging folder as they come (a page whose inputs did not change
+    keeps the previous site's file), then the PDFs' links, the search index, and swap it in."""
     folders = {"assets": paths.assets}
-    stages.begin("pages")
-    outputs = render_site(site, paths.templates, workers=workers)
     files: dict[str, bytes | Path] = dict(site.images)
+    downloads = None
     if pdf_paper:
+        stages.begin("pages")
+        outputs = render_site(site, paths.templates, workers=workers)
         stages.begin("pdf")
         from .pdf import render_pdfs
         with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
             sync_site(outputs, folders, Path(staged), files)
             pdfs, problems = render_pdfs(site, Path(staged), pdf_paper)
+        del outputs
         if problems:  # located in the content, but for what no content file shows
             raise BuildFailed(_located([p for p in problems if p.path != "pdf"], paths.content)
                               + [p for p in problems if p.path == "pdf"])
         files.update({path: data for path, data in pdfs.values()})
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
-        outputs = render_site(site, paths.templates, downloads, workers=workers)
     previous = paths.out if paths.out.is_dir() else None
     reusable = previous is not None and search_index_reusable(cache, paths.out)
+    digests = page_digests(site, paths.templates, downloads)
+    outputs: list[Output] = []
+
+    def produce(staging: Path, previous: Path | None) -> list[Output]:
+        stages.begin("pages")
+        kept = kept_pages(cache, paths.out, digests) if previous else frozenset()
+        if kept:
+            keep_files(staging, previous, sorted(kept))
+        outputs.extend(render_site(site, paths.templates, downloads, workers, kept,
+                                   page_writer(staging, previous)))
+        stages.begin("write")
+        return outputs
 
     def index(staging: Path) -> None:
         stages.begin("search")
         index_site(staging, previous if reusable else None, cache, workers)
 
-    stages.begin("write")
-    write_site(outputs, folders, paths.out, files, finish=index if search else None)
+    write_site([], folders, paths.out, files, finish=index if search else None, produce=produce)
+    record_pages(cache, paths.out, digests)
     if search:
         record_search_index(cache, paths.out)
     return outputs

@@ -116,12 +116,13 @@ def on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bool = 
 
 
 def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
-                workers: int) -> dict[str, object]:
+                workers: int, inherited: bool = False) -> dict[str, object]:
     """Return work(*args) for every job (key → args): from the cache where it has them, the rest
     computed across `workers` processes (in this one when there are few) and then cached."""
     results = cache.get_many(kind, jobs)
     missing = [k for k in jobs if k not in results]
-    computed = dict(zip(missing, on_cores(work, [jobs[k] for k in missing], workers if len(missing) >= 50 else 1)))
+    computed = dict(zip(missing, on_cores(work, [jobs[k] for k in missing], workers if len(missing) >= 50 else 1,
+                                          inherited)))
     cache.put_many(kind, computed)
     results.update(computed)
     return results

@@ -74,6 +74,7 @@ class Config:
     allow_raw_html: bool = False  # publish the bodies' raw HTML as written (only for trusted content)
     original_outlet: dict[str, str] | None = None  # where the source article appeared, when known
     original_date: object = None  # when it appeared, when known
+    booklet_volume_size: int = 40  # more cases than this: the printed booklet comes in volumes by area
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -161,7 +162,16 @@ def _site_fields(codes: list[str]) -> list[s.Field]:
         s.Field("original_date", s.date, False, "the date the original article appeared, YYYY-MM-DD"),
         s.Field("allow_raw_html", s.boolean, False, "true to publish HTML written in the cases as it is "
                 "(scripts included): only for content you fully trust; by default it is made safe"),
+        s.Field("booklet_volume_size", _volume_size, False, "the most cases one printed volume holds, "
+                "e.g. 40; a booklet with more comes in volumes, one per area"),
     ]
+
+
+def _volume_size(value: object) -> str | None:
+    found = s.integer(value)
+    if found is None and not 1 <= value <= 100_000:
+        return f"expected a whole number from 1 to 100000, got {value}"
+    return found
 
 
 def _term_fields(codes: list[str]) -> list[s.Field]:
@@ -355,4 +365,4 @@ def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tupl
                   source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui,
                   site.get("date"), bool(site.get("allow_raw_html")),
                   dict(site["original_outlet"]) if site.get("original_outlet") else None,
-                  site.get("original_date")), []
+                  site.get("original_date"), site.get("booklet_volume_size", Config.booklet_volume_size)), []

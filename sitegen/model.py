@@ -1,6 +1,8 @@
 """Checked files → the Site: cases paired across languages, grouped by area and theme."""
 from __future__ import annotations
 
+import hashlib
+import pickle
 from functools import cached_property
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -10,7 +12,7 @@ from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
 from .errors import Problem
 from .figures import KeyFigure
-from .cache import Cache
+from .cache import Cache, compute_all, key as cache_key
 from .markup import HEADINGS, Rendered, block_lines, locate, prerender, render_markdown, render_version
 from .sources import IMAGES_DIR
 
@@ -216,7 +218,32 @@ def check_orders(sources: dict[str, tuple[Version, Facts]]) -> list[Problem]:
     return problems
 
 
-def read_versions(texts: dict[str, str | None], config: Config):
+_CONFIG: Config | None = None  # the config the worker processes parse files with (inherited: fork)
+
+
+def _parse(text: str, path: str):
+    return parse_version(text, path, _CONFIG)
+
+
+def parse_versions(texts: dict[str, str], config: Config, cache: Cache | None = None,
+                   workers: int = 1) -> dict[str, tuple]:
+    """Return parse_version's answer for each file (path → text), from the cache for a file seen
+    before with the same text and data files, the others parsed on `workers` processes."""
+    global _CONFIG
+    if cache is None:
+        return {path: parse_version(text, path, config) for path, text in texts.items()}
+    settings = hashlib.sha256(pickle.dumps(config)).hexdigest()
+    jobs = {path: cache_key("version", settings, path, text) for path, text in texts.items()}
+    _CONFIG = config
+    try:
+        parsed = compute_all({job: (texts[path], path) for path, job in jobs.items()}, _parse, cache, "version",
+                             workers, inherited=True)
+    finally:
+        _CONFIG = None
+    return {path: parsed[job] for path, job in jobs.items()}
+
+
+def read_versions(texts: dict[str, str | None], config: Config, cache: Cache | None = None, workers: int = 1):
     """Return the source cases (with their facts), the translations, the foreword's versions, the
     stems of sources that could not be read, and every problem with the files."""
     problems: list[Problem] = []
@@ -224,6 +251,7 @@ def read_versions(texts: dict[str, str | None], config: Config):
     translations: list[Version] = []
     foreword: dict[str, Version] = {}
     unreadable: set[str] = set()  # stems of source files with problems of their own
+    pages = {}
     for path, text in sorted(texts.items()):
         if not path.endswith(".md") or path.rsplit("/", 1)[-1].lower() == "readme.md":
             continue
@@ -232,7 +260,10 @@ def read_versions(texts: dict[str, str | None], config: Config):
                                     f"cases go in content/{CASES_DIR}/; the foreword is "
                                     f"content/{FOREWORD}.LANG.md"))
             continue
-        parsed, found = parse_version(text, path, config) if text is not None else (None, [])
+        pages[path] = text
+    answers = parse_versions({p: t for p, t in pages.items() if t is not None}, config, cache, workers)
+    for path, text in pages.items():
+        parsed, found = answers[path] if text is not None else (None, [])
         problems += found
         if not parsed:
             name = path.rsplit("/", 1)[-1]
@@ -292,7 +323,7 @@ def build_site(texts: dict[str, str | None], config: Config, images: dict[str, P
     page uses are kept, to be published.
     """
     images = images or {}
-    sources, translations, foreword, unreadable, problems = read_versions(texts, config)
+    sources, translations, foreword, unreadable, problems = read_versions(texts, config, cache, workers)
     if cache is not None:
         _prerender(sources, translations, foreword, config, cache, workers)
     problems += check_orders(sources)

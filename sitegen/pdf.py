@@ -10,7 +10,7 @@ from urllib.request import url2pathname
 from .errors import BuildFailed, Problem
 from .markup import find_line
 from .model import Site, render_body
-from .render import booklet_path
+from .render import booklet_editions
 
 log = logging.getLogger(__name__)
 
@@ -175,13 +175,6 @@ def image_problems(failed: dict[str, str], refused: list[str], root: Path) -> li
     return problems
 
 
-def editions(site: Site) -> dict[str, str]:
-    """Return each PDF edition's booklet page: one per language and the bilingual one."""
-    found = {lang: booklet_path(lang) for lang in site.config.codes}
-    found["bilingual"] = booklet_path(None)
-    return found
-
-
 def pdf_path(edition: str, paper: str) -> str:
     return f"downloads/booklet-{edition}{'' if paper == 'a4' else '-' + paper}.pdf"
 
@@ -203,8 +196,8 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, 
     weasyprint_log.propagate = False  # what it says about our files, we say better below
     result, problems = {}, []
     try:
-        for edition, page in editions(site).items():
-            fonts = font_css(family, latin, latin_first=edition not in ("bilingual", site.config.source_language))
+        for edition, (page, lang) in booklet_editions(site).items():
+            fonts = font_css(family, latin, latin_first=lang not in (None, site.config.source_language))
             fetcher = make_fetcher(staged)
             document = HTML(filename=str(staged / page), url_fetcher=fetcher)
             result[edition] = (pdf_path(edition, paper),

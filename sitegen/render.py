@@ -1,7 +1,9 @@
 """The Site → every output file as (path, text), rendered with Jinja; nothing is written here."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+import hashlib
+import pickle
 import re
 from pathlib import Path
 
@@ -12,8 +14,8 @@ from .booklet import format_size, keep_tails, prefix_ids, qr_svg, shift_headings
 from .figures import format_figure
 from .interface import month_names
 from .reading import explain_terms, split_blocks
-from .search import is_spelled
-from .cache import on_cores
+from .search import bundle_paths, is_spelled
+from .cache import key, on_cores
 from .model import Case, Site, render_body
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
@@ -24,7 +26,7 @@ class Output:
     """A file of the built site: where it goes and what it holds."""
 
     path: str  # relative to the output folder, '/'-separated
-    text: str
+    text: str | None  # None: already in the staging folder (written where it was rendered, or kept)
 
 
 @dataclass(frozen=True)
@@ -103,17 +105,47 @@ def plan_pages(site: Site) -> list[Page]:
                               ui["figures_title"], ui["figures_intro"],
                               {"groups": compare_figures(cases, ui)}))
         pages.append(Page(f"{lang}/search.html", lang, ("search", ""), "search.html",
-                          ui["search"], ui["search_intro"], {}))
-        pages.append(Page(booklet_path(lang), lang, ("booklet", ""), "booklet.html",
-                          ui["booklet"], config.subtitle[lang],
-                          {"editions": [(case, [lang]) for case in cases], "languages": [lang]}))
-    source = config.source_language
-    pages.append(Page(booklet_path(None), source, ("booklet-bilingual", ""), "booklet.html",
-                      " / ".join(config.ui[c]["booklet_bilingual"] for c in config.codes),
-                      config.subtitle[source],
-                      {"editions": [(case, sorted(case.versions, key=lambda c: c != source))
-                                    for case in site.cases], "languages": list(config.codes)}))
+                          ui["search"], ui["search_intro"], {"bundles": bundle_paths(lang, [c.slug for c in cases]) or [f"pagefind/{lang}/"]}))
+    for lang in (*config.codes, None):
+        pages += _booklet_pages(site, lang)
     return pages
+
+
+def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None) -> dict[str, str]:
+    """Return, for each page, a digest of everything it is made from: the site's data, the
+    templates, which cases exist in which languages, and what its template is given. A page whose
+    digest is the one recorded for the file of the last build need not be rendered again."""
+    pages, memo = plan_pages(site), {}
+    shared = hashlib.sha256()
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            shared.update(f"\0{path.relative_to(templates).as_posix()}\0".encode() + path.read_bytes())
+    shared.update(pickle.dumps((site.config, site.foreword, sorted(site.images.items()), site.preview,
+                                site.unused_images, [(c.slug, tuple(c.versions)) for c in site.cases],
+                                sorted((downloads or {}).items()))))
+
+    def digest(value, langs: frozenset) -> str:
+        if isinstance(value, Case):  # met on many pages: pickled once per set of languages shown
+            if (value.slug, langs) not in memo:
+                shown = replace(value, versions={code: v for code, v in value.versions.items() if code in langs})
+                memo[value.slug, langs] = hashlib.sha256(pickle.dumps((shown, tuple(value.versions)))).hexdigest()
+            return memo[value.slug, langs]
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(digest(v, langs) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{k!r}:{digest(v, langs)}" for k, v in value.items()) + "}"
+        return hashlib.sha256(pickle.dumps(value)).hexdigest()
+
+    languages: dict[tuple, list[str]] = {}
+    for page in pages:
+        languages.setdefault(page.key, []).append(page.lang)
+    source = site.config.source_language
+    # A page shows its own language's version of a case, and the source's (a translation takes
+    # its anchors, a parallel page shows it), or every language it lists (the bilingual booklet).
+    return {page.path: key("page", shared.hexdigest(), page.path, page.template, page.title, page.description,
+                           languages[page.key],
+                           digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
+            for page in pages}
 
 
 def compare_figures(cases: list[Case], ui: dict) -> list[tuple[str, list[tuple[Case, object, float]]]]:
@@ -137,9 +169,89 @@ def _magnitude(value) -> float:
     return float(max(value) if isinstance(value, tuple) else value)
 
 
-def booklet_path(lang: str | None) -> str:
-    """Return where the printable booklet of a language (None: the bilingual one) goes."""
-    return f"{lang}/booklet.html" if lang else "booklet.html"
+def booklet_path(lang: str | None, volume: str = "") -> str:
+    """Return where the printable booklet of a language (None: the bilingual one) goes, or one of
+    its volumes; a booklet in volumes has the list of them at the booklet's own place."""
+    folder = f"{lang}/" if lang else ""
+    return f"{folder}booklet/{volume}.html" if volume else f"{folder}booklet.html"
+
+
+@dataclass(frozen=True)
+class Volume:
+    """One printed volume of a booklet: the whole booklet (slug ''), or the cases of one area,
+    in parts when they are too many for one."""
+
+    slug: str
+    area: object  # the config's Term, or None for the whole booklet
+    part: int  # 1, 2… when the area's cases fill several volumes; 0 otherwise
+    cases: tuple[Case, ...]
+
+
+def booklet_volumes(site: Site, lang: str | None) -> list[Volume]:
+    """Return the volumes of a language's booklet (None: the bilingual one): one, unless it holds
+    more cases than site.yaml's booklet_volume_size; then one per area (by each case's first
+    area), split in parts of at most that size."""
+    cases = tuple(site.cases_in(lang) if lang else site.cases)
+    size = site.config.booklet_volume_size
+    if len(cases) <= size:
+        return [Volume("", None, 0, cases)]
+    volumes = []
+    for area in site.config.areas:
+        mine = [c for c in cases if c.areas[0] == area.slug]
+        parts = [tuple(mine[i:i + size]) for i in range(0, len(mine), size)]
+        for number, part in enumerate(parts, 1):
+            several = len(parts) > 1
+            volumes.append(Volume(f"{area.slug}-{number}" if several else area.slug, area,
+                                  number if several else 0, part))
+    return volumes
+
+
+def volume_title(config, volume: Volume, lang: str) -> str:
+    """Return a volume's name: its area's, with the part's number when there are several."""
+    name = volume.area.name[lang]
+    return config.ui[lang]["volume_part"].format(name=name, n=volume.part) if volume.part else name
+
+
+def edition_name(lang: str | None, volume: str = "") -> str:
+    """Return the name of a PDF edition: the language or 'bilingual', and the volume's slug."""
+    return (lang or "bilingual") + (f"-{volume}" if volume else "")
+
+
+def booklet_editions(site: Site) -> dict[str, tuple[str, str | None]]:
+    """Return every PDF edition: its booklet page, and its language (None: bilingual)."""
+    return {edition_name(lang, v.slug): (booklet_path(lang, v.slug), lang)
+            for lang in (*site.config.codes, None) for v in booklet_volumes(site, lang)}
+
+
+def _booklet_pages(site: Site, lang: str | None) -> list[Page]:
+    """Return the pages of a language's booklet (None: the bilingual one): the booklet, or its
+    volumes and the list of them."""
+    config, source = site.config, site.config.source_language
+    page_lang, languages = lang or source, [lang] if lang else list(config.codes)
+    ui = config.ui[page_lang]
+    if lang:
+        title, kind = ui["booklet"], ("booklet", "")
+    else:
+        title, kind = " / ".join(config.ui[c]["booklet_bilingual"] for c in config.codes), ("booklet-bilingual", "")
+
+    def editions(cases) -> list:
+        return [(case, [lang] if lang else sorted(case.versions, key=lambda c: c != source)) for case in cases]
+
+    volumes = booklet_volumes(site, lang)
+    if len(volumes) == 1 and not volumes[0].slug:
+        return [Page(booklet_path(lang), page_lang, kind, "booklet.html", title, config.subtitle[page_lang],
+                     {"editions": editions(volumes[0].cases), "languages": languages,
+                      "edition": edition_name(lang), "volume": None})]
+    pages = [Page(booklet_path(lang), page_lang, kind, "volumes.html", title, ui["volumes_intro"],
+                  {"volumes": [(v, booklet_path(lang, v.slug), edition_name(lang, v.slug)) for v in volumes],
+                   "languages": languages})]
+    for volume in volumes:
+        name = volume_title(config, volume, page_lang)
+        pages.append(Page(booklet_path(lang, volume.slug), page_lang, (kind[0], volume.slug), "booklet.html",
+                          f"{title}{ui['title_separator']}{name}", config.subtitle[page_lang],
+                          {"editions": editions(volume.cases), "languages": languages,
+                           "edition": edition_name(lang, volume.slug), "volume": volume}))
+    return pages
 
 
 def _count(ui: dict, n: int) -> str:
@@ -176,7 +288,8 @@ def build_environment(templates: Path) -> Environment:
                       autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path,
-                       parallel_path=parallel_path, source_note=source_note, search_spelled=is_spelled)
+                       parallel_path=parallel_path, source_note=source_note, search_spelled=is_spelled,
+                       volume_title=volume_title)
     env.filters["count"] = _count
     return env
 
@@ -259,11 +372,13 @@ def headings(site: Site, case: Case, lang: str):
 
 
 def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
-                workers: int = 1) -> list[Output]:
+                workers: int = 1, keep: frozenset[str] = frozenset(), deliver=None) -> list[Output]:
     """Return every file of the site, HTML and XML, in a stable order.
 
     `downloads` are the PDFs to link, by edition (a language code, or 'bilingual'): (path, size).
-    The pages are rendered on `workers` processes.
+    The pages are rendered on `workers` processes, except those in `keep` (the build keeps the
+    previous site's files). `deliver(output)`, called where a page was rendered, may write it
+    and return a copy without its text: then the pages never gather in one process's memory.
     """
     env = build_environment(templates)
     config, pages = site.config, plan_pages(site)
@@ -281,7 +396,8 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
                    "x_default": _x_default(page, translations, config.source_language)}
         return Output(page.path, env.get_template(page.template).render(context))
 
-    outputs = _render_pages(pages, render_page, workers)
+    outputs = _render_pages([p for p in pages if p.path not in keep], render_page, workers, deliver)
+    outputs += [Output(path, None) for path in sorted(keep)]
     favicon_file = templates.parent / "assets" / "favicon.svg"
     root = {**shared, "ui": config.ui, "translations": {}, "x_default": None,
             "favicon": favicon_file.read_text(encoding="utf-8").strip() if favicon_file.is_file() else ""}
@@ -300,29 +416,31 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     return sorted(outputs, key=lambda o: o.path)
 
 
-_RENDER_PAGE = None  # the page renderer the worker processes inherit (fork)
+_RENDER_PAGE = _DELIVER = None  # what the worker processes inherit (fork): render, then deliver
 
 
 def _render_chunk(chunk: list[Page]) -> list[Output]:
-    return [_RENDER_PAGE(page) for page in chunk]
+    if _DELIVER is None:
+        return [_RENDER_PAGE(page) for page in chunk]
+    return [_DELIVER(_RENDER_PAGE(page)) for page in chunk]
 
 
-def _render_pages(pages: list[Page], render_page, workers: int) -> list[Output]:
+def _render_pages(pages: list[Page], render_page, workers: int, deliver=None) -> list[Output]:
     """Return the pages rendered, on `workers` processes when there are many: each booklet (the
     largest pages by far) as a task of its own, the others in chunks."""
-    global _RENDER_PAGE
+    global _RENDER_PAGE, _DELIVER
     if len(pages) < 200:
         workers = 1
     big = [[p] for p in pages if p.template == "booklet.html"]
     rest = [p for p in pages if p.template != "booklet.html"]
     size = max(1, len(rest) // (workers * 8))
     chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
-    _RENDER_PAGE = render_page
+    _RENDER_PAGE, _DELIVER = render_page, deliver
     try:
         return [output for done in on_cores(_render_chunk, [(c,) for c in chunks], workers, inherited=True)
                 for output in done]
     finally:
-        _RENDER_PAGE = None
+        _RENDER_PAGE = _DELIVER = None
 
 
 def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:

@@ -1,6 +1,9 @@
-"""Full-text search: Pagefind indexes the written site, one bundle per language, side by side.
+"""Full-text search: Pagefind indexes the written site, in bundles per language.
 
 Pagefind reads a copy of each case page made for it; the published pages stay as they are.
+A language's pages go into bundles of at most SHARD_PAGES pages (by a hash of each slug, so a
+page stays in its bundle): Pagefind's memory stays small, bundles are made side by side, an
+edit re-indexes one bundle, and the search page merges them (mergeIndex) into one search.
 
 - Chinese (and the other languages written without spaces between words) is indexed as
   overlapping pairs of characters, each written as a plain code word (定海 → u05b9a06d77), and
@@ -15,7 +18,9 @@ Pagefind reads a copy of each case page made for it; the published pages stay as
 """
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
 import os
 import re
@@ -31,6 +36,8 @@ from .errors import BuildFailed, Fault, Problem
 log = logging.getLogger(__name__)
 BUNDLE = "pagefind"  # the folder Pagefind writes in the site: one bundle per language inside
 CASE_PAGES = "cases/*.html"  # only case pages are indexed (they carry data-pagefind-body)
+SHARD_PAGES = 250  # the most pages one Pagefind bundle indexes: its memory and an edit's cost stay small
+PAGES_FILE = "indexed.json"  # beside each bundle: the pages it indexes, so a build can tell it may keep it
 SPELLED = ("zh", "ja", "th")  # languages written without spaces: indexed in pairs of characters
 SPACE = "\ue002"  # a space of a spelled text (Pagefind would squeeze it out of an excerpt)
 PARTS_OPEN, PARTS_CLOSE = "\ue000", "\ue001"  # around added parts of joined words
@@ -102,23 +109,63 @@ def is_spelled(html_lang: str) -> bool:
     return html_lang.split("-")[0].lower() in SPELLED
 
 
-def _stage_copies(folder: Path, staged: Path, cache: Cache | None = None, workers: int = 1,
-                  only: list[str] | None = None) -> dict[str, bool]:
-    """Write Pagefind's copy of every case page into `staged` (made on `workers` processes, or
-    taken from the cache for a page seen before); return each language with pages, and whether
-    it is indexed in pairs of characters."""
-    languages, jobs, targets = {}, {}, {}
+def shard_count(pages: int) -> int:
+    """Return how many bundles a language's index is split into: one up to SHARD_PAGES pages,
+    else a power of two (so that a case keeps its bundle while the site grows, most of the time)."""
+    count = 1
+    while pages > count * SHARD_PAGES:
+        count *= 2
+    return count
+
+
+def _bundle_path(lang: str, number: int) -> str:
+    return f"{BUNDLE}/{lang}/" if number == 0 else f"{BUNDLE}/{lang}.{number + 1}/"
+
+
+def _shard_of(slug: str, count: int) -> int:
+    return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
+def shard_pages(lang: str, slugs: list[str]) -> dict[str, list[str]]:
+    """Return a language's case pages (by slug) in their search bundles, by the bundle's site
+    path: pagefind/LANG/ (the one the search page loads), then pagefind/LANG.2/… (merged into
+    it), with no bundle for a share no page falls into."""
+    count, shards = shard_count(len(slugs)), {}
+    for slug in sorted(slugs):
+        shards.setdefault(_shard_of(slug, count), []).append(slug)
+    return {_bundle_path(lang, place): shards[n] for place, n in enumerate(sorted(shards))}
+
+
+def bundle_paths(lang: str, slugs: list[str]) -> list[str]:
+    """Return the site paths of a language's search bundles, the one to load first."""
+    return list(shard_pages(lang, slugs))
+
+
+def _shards(folder: Path) -> dict[tuple[str, str], list[str]]:
+    """Return the case pages (file names) of the site in `folder` by (language, bundle path)."""
+    shards = {}
     for cases in sorted(folder.glob("*/cases")):
         lang = cases.parent.name
-        if only is not None and lang not in only:
-            continue
-        for page in sorted(cases.glob("*.html")):
-            text = page.read_text(encoding="utf-8")
+        slugs = [p.name[:-len(".html")] for p in cases.glob("*.html")]
+        for bundle, mine in shard_pages(lang, slugs).items():
+            shards[(lang, bundle)] = [f"{slug}.html" for slug in mine]
+    return shards
+
+
+def _stage_copies(folder: Path, staged: Path, shards: dict[tuple[str, str], list[str]],
+                  cache: Cache | None = None, workers: int = 1) -> dict[str, bool]:
+    """Write Pagefind's copy of the case pages of each shard into staged/<n>/<lang>/cases/ (made
+    on `workers` processes, or taken from the cache for a page seen before); return each
+    language, and whether it is indexed in pairs of characters."""
+    languages, jobs, targets = {}, {}, {}
+    for number, ((lang, _), pages) in enumerate(sorted(shards.items())):
+        for name in pages:
+            text = (folder / lang / "cases" / name).read_text(encoding="utf-8")
             if lang not in languages:
                 found = _LANG.search(text)
                 languages[lang] = is_spelled(found.group(1) if found else lang)
             job = cache_key("index copy", text, languages[lang])
-            jobs[job], targets[staged / lang / "cases" / page.name] = (text, languages[lang]), job
+            jobs[job], targets[staged / str(number) / lang / "cases" / name] = (text, languages[lang]), job
     copies = compute_all(jobs, index_copy, cache or Cache(None), "index copy", workers)
     for target, job in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,22 +173,26 @@ def _stage_copies(folder: Path, staged: Path, cache: Cache | None = None, worker
     return languages
 
 
-def reuse_index(folder: Path, previous: Path, lang: str) -> bool:
-    """Give `folder` the search index of `lang` from the `previous` site when every page it
-    indexes is the same, byte for byte (hard links: nothing is written again). Return whether
-    it did."""
-    old, pattern = previous / BUNDLE / lang, f"{lang}/{CASE_PAGES}"
-    pages = sorted(p.relative_to(folder) for p in folder.glob(pattern))
+def reuse_index(folder: Path, previous: Path, lang: str, bundle: str, pages: list[str]) -> bool:
+    """Give `folder` the search bundle of `lang`'s `pages` from the `previous` site when it indexed
+    these very pages and each is the same, byte for byte (hard links: nothing is written again).
+    Return whether it did."""
+    old, cases = previous / bundle, f"{lang}/cases/"
     try:
-        if not (old / "pagefind.js").is_file() or pages != sorted(p.relative_to(previous) for p in previous.glob(pattern)):
+        if not (old / "pagefind.js").is_file() or _indexed_pages(old) != {cases + p for p in pages}:
             return False
-        if not all(_same_file(folder / page, previous / page) for page in pages):
+        if not all(_same_file(folder / cases / page, previous / cases / page) for page in pages):
             return False
-        shutil.copytree(old, folder / BUNDLE / lang, copy_function=_link_or_copy)
-    except OSError:
-        shutil.rmtree(folder / BUNDLE / lang, ignore_errors=True)
+        shutil.copytree(old, folder / bundle, copy_function=_link_or_copy)
+    except (OSError, ValueError):
+        shutil.rmtree(folder / bundle, ignore_errors=True)
         return False
     return True
+
+
+def _indexed_pages(bundle: Path) -> set[str] | None:
+    """Return the pages a bundle indexes, as recorded beside it when it was made."""
+    return set(json.loads((bundle / PAGES_FILE).read_text(encoding="utf-8")))
 
 
 def _same_file(new: Path, old: Path) -> bool:
@@ -160,33 +211,51 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def index_site(folder: Path, previous: Path | None = None, cache: Cache | None = None, workers: int = 1) -> None:
-    """Write the search index of each language of the site in `folder` into folder/pagefind/LANG/,
-    or take the `previous` site's for a language none of whose indexed pages changed."""
-    wanted = [c.parent.name for c in sorted(folder.glob("*/cases"))
-              if previous is None or not reuse_index(folder, previous, c.parent.name)]
-    if not wanted:
+    """Write the search index of each language of the site in `folder`: bundles of at most
+    SHARD_PAGES case pages (bundle_paths), made by Pagefind `workers` at a time, or taken from
+    the `previous` site for a bundle none of whose pages changed."""
+    shards = {place: pages for place, pages in _shards(folder).items()
+              if previous is None or not reuse_index(folder, previous, place[0], place[1], pages)}
+    if not shards:
         return
     with tempfile.TemporaryDirectory(prefix="booklet-search-") as staged:
-        languages = _stage_copies(folder, Path(staged), cache, workers, wanted)
-        runs = {}
-        for lang, spelled_language in languages.items():
-            command = [sys.executable, "-m", "pagefind", "--site", staged, "--glob", f"{lang}/{CASE_PAGES}",
-                       "--output-path", str(folder / BUNDLE / lang), "--silent"]
+        languages = _stage_copies(folder, Path(staged), shards, cache, workers)
+        commands = []
+        for number, ((lang, bundle), pages) in enumerate(sorted(shards.items())):
+            command = [sys.executable, "-m", "pagefind", "--site", str(Path(staged) / str(number)),
+                       "--glob", f"{lang}/{CASE_PAGES}", "--output-path", str(folder / bundle), "--silent"]
             # Code words are words of no language: nothing to stem, no query to cut into words.
-            command += ["--force-language", "zxx"] if spelled_language else []
-            try:
-                runs[lang] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            except OSError as error:
-                raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
-                                           "pip install -r requirements.txt")]) from error
-        for lang, run in runs.items():
+            command += ["--force-language", "zxx"] if languages.get(lang) else []
+            commands.append((folder / bundle, command, [f"{lang}/cases/{p}" for p in pages]))
+        _run_pagefind(commands, max(1, workers))
+
+
+def _run_pagefind(commands: list, at_once: int) -> None:
+    """Run Pagefind for every bundle, `at_once` side by side, and check what each wrote."""
+    waiting, running = list(commands), []
+    try:
+        while waiting or running:
+            while waiting and len(running) < at_once:
+                bundle, command, pages = waiting.pop(0)
+                try:
+                    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                except OSError as error:
+                    raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
+                                               "pip install -r requirements.txt")]) from error
+                running.append((bundle, run, pages))
+            bundle, run, pages = running.pop(0)
             try:
                 stdout, stderr = run.communicate(timeout=600)
             except subprocess.TimeoutExpired as error:
                 run.kill()
                 raise BuildFailed([Problem("search", 1, "pagefind", "took more than 10 minutes",
                                            "report this; the site built last was left as it was")]) from error
-            _check_bundle(folder / BUNDLE / lang, run.returncode, stdout, stderr)
+            _check_bundle(bundle, run.returncode, stdout, stderr)
+            (bundle / PAGES_FILE).write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    finally:
+        for _, run, _ in running:
+            run.kill()
+            run.wait()
 
 
 def _check_bundle(bundle: Path, returncode: int, stdout: str, stderr: str) -> None:

@@ -6,6 +6,7 @@ import html
 import re
 import logging
 import mimetypes
+import os
 import tempfile
 import time
 import traceback
@@ -18,9 +19,11 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import FallbackHandler, HTTPError
 
-from . import Paths, check_site, load_site
+from . import Paths, cache_folder, check_site, load_site
+from .cache import Cache
 from .errors import BuildFailed, Fault, Problem, os_reason
-from .render import Output, render_site, render_status
+from .model import Site
+from .render import page_digests, render_site, render_status
 from .write import sync_site
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ QUIET_SECONDS = 0.2  # a burst of saves ends when nothing changed for this long
 # The preview answers to loopback names only. Any other Host (a DNS-rebinding page that
 # resolves its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay here.
 MAX_PATH = 1024  # longer request paths are not files of ours
+STATUS_PAGE = "_status.html"
 
 
 _LOOPBACK_HOST = re.compile(r"^(?:127\.0\.0\.1|localhost|\[::1\])(?::(?P<port>\d{1,5}))?$", re.IGNORECASE)
@@ -52,6 +56,10 @@ class Preview:
         self.paths, self.out = paths, out
         self.problems: list[Problem] = []
         self.rebuilds = 0
+        self.cache, self.workers = Cache(cache_folder(paths)), os.cpu_count() or 1
+        self.site: Site | None = None
+        self.digests: dict[str, str] = {}  # what each page in `out` was made from
+        self.status: bytes | None = None  # the status page, made when first asked after a rebuild
         self._built: dict | None = None
         self._pending: dict | None = None
         self._pending_since = 0.0
@@ -67,16 +75,18 @@ class Preview:
         return state
 
     def rebuild(self) -> None:
-        """Rebuild the whole preview; on failure keep the problems to show instead of pages."""
+        """Bring the preview up to date: only pages whose inputs changed are rendered again (the
+        status page when next asked); on failure keep the problems to show instead of pages."""
         started = time.perf_counter()
         self.rebuilds += 1
         try:
-            site = load_site(self.paths.content, preview=True)
-            outputs = render_site(site, self.paths.templates)
-            findings, statuses = check_site(site, self.paths.content)
-            outputs.append(Output("_status.html", render_status(site, findings, statuses,
-                                                                self.paths.templates)))
+            site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers)
+            digests = page_digests(site, self.paths.templates)
+            kept = frozenset(path for path, digest in digests.items() if self.digests.get(path) == digest)
+            outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept)
+            self.digests, self.site, self.status = {}, site, None
             written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images)
+            self.digests = digests
         except BuildFailed as failure:
             self.problems = failure.problems
             print(failure.report("the browser shows them until the next good save"), flush=True)
@@ -93,6 +103,14 @@ class Preview:
             return
         self.problems = []
         print(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files changed).", flush=True)
+
+    def status_page(self) -> bytes:
+        """Return the translation status page of the last good build (every editorial check, so
+        made when asked rather than on every save)."""
+        if self.status is None and self.site is not None:
+            findings, statuses = check_site(self.site, self.paths.content, self.paths.templates)
+            self.status = render_status(self.site, findings, statuses, self.paths.templates).encode("utf-8")
+        return self.status or b""
 
     def poll(self) -> bool:
         """Rebuild once the watched files changed and then stayed still; return True if it did."""
@@ -128,6 +146,8 @@ class Preview:
         if self.problems and path.endswith(".html") and not path.endswith("_status.html"):
             return _respond(start_response, "200 OK", "text/html; charset=utf-8",
                             problems_page(self.problems).encode("utf-8"), method)
+        if path == f"/{STATUS_PAGE}" and self.site is not None:
+            return _respond(start_response, "200 OK", "text/html; charset=utf-8", self.status_page(), method)
         target = self.find(path)
         if target is None and self.find(path.rstrip("/") + "/index.html") is not None:
             start_response("301 Moved Permanently", [("Location", path + "/"), ("Content-Length", "0")])

@@ -73,3 +73,27 @@ def search_index_reusable(cache: Cache, out: Path) -> bool:
     """Return True when the search index in `out` was made by this very generator."""
     place = _place(out)
     return cache.get_many("search", [place]).get(place) == FINGERPRINT
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def record_pages(cache: Cache, out: Path, digests: dict[str, str]) -> None:
+    """Note what each page of the site in `out` was made from, and its file as written."""
+    cache.put_many("pages", {_place(out): {path: (digest, _file_stamp(out / path))
+                                           for path, digest in digests.items()}})
+
+
+def kept_pages(cache: Cache, out: Path, digests: dict[str, str]) -> frozenset[str]:
+    """Return the pages whose file in `out` was made from these very inputs and is still as the
+    last build wrote it: they need not be rendered again."""
+    place = _place(out)
+    last = cache.get_many("pages", [place]).get(place) or {}
+    return frozenset(path for path, digest in digests.items()
+                     if path in last and last[path][0] == digest and last[path][1] is not None
+                     and _file_stamp(out / path) == last[path][1])

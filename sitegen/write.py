@@ -80,6 +80,26 @@ def _write_unless_same(staging: Path, relative: str, data: bytes, previous: Path
     _write_file(target, data)
 
 
+def page_writer(staging: Path, previous: Path | None):
+    """Return what writes a rendered page into `staging` where it was rendered (a worker
+    process), returning it without its text."""
+    def deliver(output: Output) -> Output:
+        _write_unless_same(staging, output.path, output.text.encode("utf-8"), previous)
+        return Output(output.path, None)
+    return deliver
+
+
+def keep_files(staging: Path, previous: Path, paths) -> None:
+    """Give `staging` the `previous` site's files at `paths`, linked (copied where links fail)."""
+    for relative in paths:
+        target = staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous / relative, target)
+        except OSError:
+            shutil.copy2(previous / relative, target)
+
+
 def _new_folder(place: Path, kind: str) -> Path:
     """Make a folder of ours beside `place`, with the usual permissions (not mkdtemp's 0700)."""
     while True:
@@ -110,11 +130,12 @@ def _remove(folder: Path, why: str, quietly: bool = False) -> None:
 
 
 def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
-               files: dict[str, bytes | Path] | None = None, finish=None) -> None:
+               files: dict[str, bytes | Path] | None = None, finish=None, produce=None) -> None:
     """Write every output, the `files` (site path → bytes, or a file to copy) and the `folders`
-    (name in site → source folder) to a new folder, let `finish(folder)` add to it (the search
-    index), then replace `out` with it. A symbolic link `out` stays a link: what it points to
-    is replaced."""
+    (name in site → source folder) to a new folder, let `produce(folder, previous site or None)`
+    write its own outputs into it (returning them, the written ones without their text), then
+    `finish(folder)` add to it (the search index), then replace `out` with it. A symbolic link
+    `out` stays a link: what it points to is replaced."""
     problems = find_collisions(outputs)
     if problems:
         raise BuildFailed(problems)
@@ -122,7 +143,7 @@ def write_site(outputs: list[Output], folders: dict[str, Path], out: Path,
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
         with _build_lock(place):
-            _write_locked(outputs, folders, out, place, files, finish)
+            _write_locked(outputs, folders, out, place, files, finish, produce)
     except OSError as error:
         raise Fault(f"Cannot write the site to {out}: {os_reason(error)}", _fix(error)) from error
 
@@ -150,7 +171,7 @@ def _build_lock(place: Path):
 
 
 def _write_locked(outputs: list[Output], folders: dict[str, Path], out: Path, place: Path,
-                  files: dict[str, bytes | Path] | None, finish) -> None:
+                  files: dict[str, bytes | Path] | None, finish, produce) -> None:
     remove_leftovers(place)
     staging = _new_folder(place, STAGING)
     try:
@@ -158,6 +179,12 @@ def _write_locked(outputs: list[Output], folders: dict[str, Path], out: Path, pl
             if folder.is_dir():
                 shutil.copytree(folder, staging / name)
         previous = place if place.is_dir() else None
+        if produce:
+            produced = produce(staging, previous)
+            problems = find_collisions(outputs + produced)
+            if problems:  # one file written twice: this staging folder is thrown away
+                raise BuildFailed(problems)
+            outputs = outputs + [o for o in produced if o.text is not None]
         for output in outputs:
             _write_unless_same(staging, output.path, output.text.encode("utf-8"), previous)
         for relative, data in sorted((files or {}).items()):
@@ -208,13 +235,15 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
     """Make `out` hold exactly these outputs, files and folders, writing only files that changed.
 
     For the preview, where rewriting thousands of unchanged pages on every save would be
-    the slowest step; a published build uses write_site, which is atomic.
+    the slowest step; a published build uses write_site, which is atomic. An output without
+    text is a page `out` already holds as it should be.
     Returns the number of files written.
     """
     problems = find_collisions(outputs)
     if problems:
         raise BuildFailed(problems)
-    wanted: dict[str, bytes | Path] = {o.path: o.text.encode("utf-8") for o in outputs}
+    kept = {o.path for o in outputs if o.text is None}
+    wanted: dict[str, bytes | Path] = {o.path: o.text.encode("utf-8") for o in outputs if o.text is not None}
     wanted.update(files or {})
     for name, folder in folders.items():
         if folder.is_dir():
@@ -224,16 +253,26 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
     written = 0
     for relative, data in sorted(wanted.items()):
         target = out / relative
-        content = data.read_bytes() if isinstance(data, Path) else data
-        if target.is_file() and target.stat().st_size == len(content) and target.read_bytes() == content:
+        if isinstance(data, Path):
+            status = data.stat()
+            if target.is_file() and target.stat().st_size == status.st_size and \
+                    target.stat().st_mtime_ns == status.st_mtime_ns:
+                continue  # copied before, with its date: as make would tell
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(data, target)
+            written += 1
             continue
-        _write_file(target, content)
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            continue
+        _write_file(target, data)
         written += 1
-    for path in sorted(out.rglob("*"), reverse=True):
-        relative = path.relative_to(out).as_posix()
-        if path.is_file() and relative not in wanted and relative != MARKER:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for folder, dirs, names in os.walk(out, topdown=False):
+        for name in names:
+            path = Path(folder) / name
+            relative = path.relative_to(out).as_posix()
+            if relative not in wanted and relative not in kept and relative != MARKER:
+                path.unlink()
+        if folder != str(out) and not os.listdir(folder):
+            os.rmdir(folder)
     (out / MARKER).write_text("Preview written by build.py serve.\n", encoding="utf-8")
     return written

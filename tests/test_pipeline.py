@@ -171,3 +171,88 @@ def test_a_build_says_its_stages_in_a_terminal_and_sums_them_up_otherwise(fixtur
     os.close(leader)
     assert run.returncode == 0 and "Rendering the pages…" in said and "Indexing for search…" in said
     assert said.endswith("\r\x1b[K")  # the line is cleared before the summary
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """Record the pages each build renders (the others keep the previous site's file)."""
+    from sitegen import render
+    paths, real = [], render._render_pages
+
+    def spy(pages, *args):
+        paths.extend(page.path for page in pages)
+        return real(pages, *args)
+
+    monkeypatch.setattr(render, "_render_pages", spy)
+    return paths
+
+
+def test_a_page_whose_inputs_did_not_change_is_not_rendered_again(fixture_site, tmp_path, rendered):
+    content, out = fixture_site(), tmp_path / "out"
+    build(content, out)
+    assert "zh/glossary.html" in rendered
+    rendered.clear()
+    build(content, out)  # everything the same: every page kept
+    assert rendered == []
+    case = content / "cases/full-pair.en.md"
+    case.write_text(case.read_text(encoding="utf-8").rstrip("\n") + " More.\n", encoding="utf-8")
+    build(content, out)
+    assert {"en/cases/full-pair.html", "en/parallel/full-pair.html", "en/index.html", "booklet.html"} <= set(rendered)
+    # the Chinese pages show the Chinese version only; the glossary and search pages no case
+    assert not {"zh/cases/full-pair.html", "zh/index.html", "zh/booklet.html", "zh/glossary.html",
+                "en/search.html"} & set(rendered)
+    assert "More." in (out / "en/cases/full-pair.html").read_text(encoding="utf-8")
+    rendered.clear()
+    (out / "zh/glossary.html").write_text("changed by hand", encoding="utf-8")  # not as the build left it
+    build(content, out)
+    assert rendered == ["zh/glossary.html"]
+    assert "changed by hand" not in (out / "zh/glossary.html").read_text(encoding="utf-8")
+    rendered.clear()
+    templates = tmp_path / "templates"  # a template changed: every page again
+    shutil.copytree(sitegen.Paths.templates, templates)
+    with (templates / "base.html").open("a", encoding="utf-8") as base:
+        base.write("{# edited #}\n")
+    sitegen.build(sitegen.Paths(content=content, out=out, templates=templates, cache=tmp_path / "cache"))
+    assert "zh/glossary.html" in rendered and "en/search.html" in rendered
+
+
+def test_search_bundles_keep_their_pages_as_the_site_grows():
+    from sitegen.search import bundle_paths, shard_count, shard_pages
+    slugs = [f"case-{n:05d}" for n in range(1000)]
+    assert shard_count(250) == 1 and shard_count(251) == 2 and shard_count(1000) == 4 and shard_count(1001) == 8
+    bundles = shard_pages("zh", slugs)
+    assert list(bundles) == ["pagefind/zh/", "pagefind/zh.2/", "pagefind/zh.3/", "pagefind/zh.4/"]
+    assert sorted(s for mine in bundles.values() for s in mine) == slugs
+    assert all(150 < len(mine) < 350 for mine in bundles.values())
+    grown = shard_pages("zh", slugs[:990] + [f"new-{n}" for n in range(10)])  # ten replaced
+    assert sum(set(bundles[b]) != set(grown[b]) for b in bundles) <= 4
+    kept = shard_pages("zh", slugs[:999])  # one removed: only its bundle changes
+    assert sum(bundles[b] != kept[b] for b in bundles) == 1
+    assert bundle_paths("en", ["only"]) == ["pagefind/en/"]
+
+
+def test_an_edit_re_indexes_only_the_search_bundle_of_its_page(fixture_site, tmp_path, monkeypatch):
+    from sitegen import search
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    content, out = fixture_site(), tmp_path / "out"
+    build(content, out)
+    zh = sorted(p.name for p in (out / "pagefind").iterdir() if p.name.startswith("zh"))
+    assert len(zh) == 2  # two Chinese pages, a bundle each
+    assert f'data-merge="../pagefind/{zh[1]}/"' in (out / "zh/search.html").read_text(encoding="utf-8")
+
+    def stamps():
+        return {p.relative_to(out): p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+    before = stamps()
+    case = content / "cases/zh-only.zh.md"
+    case.write_text(case.read_text(encoding="utf-8").rstrip("\n") + "又一句。\n", encoding="utf-8")
+    build(content, out)
+    after = stamps()
+    changed = {p.parts[1] for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    holder = next(b for b in zh if "zh/cases/zh-only.html" in (out / "pagefind" / b / "indexed.json").read_text("utf-8"))
+    assert changed == {holder}
+    clean = tmp_path / "clean"
+    sitegen.build(sitegen.Paths(content=content, out=clean, cache=tmp_path / "fresh-cache"))
+    assert tree_bytes(out, SEARCH_BUNDLE) == tree_bytes(clean, SEARCH_BUNDLE)
+    assert {p.relative_to(out): p.read_bytes() for p in out.glob("pagefind/*/indexed.json")} == {
+        p.relative_to(clean): p.read_bytes() for p in clean.glob("pagefind/*/indexed.json")}
