@@ -20,7 +20,7 @@ from .yamltext import parse_yaml
 from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot  # noqa: F401 (read_last_changes: for build.py)
 from .model import Site, build_site
-from .render import Output, page_digests, qr_codes, render_site
+from .render import Output, page_digests, plan_pages, qr_codes, render_site
 from .booklet import prerender_qr
 from .cache import FOLDER as CACHE_FOLDER, Cache
 from .stamps import (input_stamp, is_up_to_date, kept_pages, record_build, record_pages, record_search_index,
@@ -223,7 +223,8 @@ def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache:
         downloads = {edition: (path, len(data)) for edition, (path, data) in pdfs.items()}
     previous = paths.out if paths.out.is_dir() else None
     reusable = previous is not None and search_index_reusable(cache, paths.out)
-    digests = page_digests(site, paths.templates, downloads)
+    pages = plan_pages(site)
+    digests = page_digests(site, paths.templates, downloads, pages)
     outputs: list[Output] = []
 
     def produce(staging: Path, previous: Path | None) -> list[Output]:
@@ -232,7 +233,7 @@ def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache:
         if kept:
             keep_files(staging, previous, sorted(kept))
         outputs.extend(render_site(site, paths.templates, downloads, workers, kept,
-                                   page_writer(staging, previous)))
+                                   page_writer(staging, previous), pages))
         stages.begin("write")
         return outputs
 

@@ -40,8 +40,9 @@ FINGERPRINT = _fingerprint()
 def key(*parts: object) -> str:
     """Return the key of a value computed from `parts` by this generator."""
     digest = hashlib.sha256(FINGERPRINT.encode())
-    for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+    for part in parts:  # text as it is (the commonest part, and long), anything else as repr() writes it
+        digest.update(b"s" + part.encode("utf-8", "surrogatepass") if isinstance(part, str)
+                      else b"r" + repr(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
 

@@ -75,6 +75,7 @@ class Config:
     original_outlet: dict[str, str] | None = None  # where the source article appeared, when known
     original_date: object = None  # when it appeared, when known
     booklet_volume_size: int = 40  # more cases than this: the printed booklet comes in volumes by area
+    list_page_size: int = 50  # the most cases a list page shows (home: the first; areas, themes: in pages)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -162,12 +163,14 @@ def _site_fields(codes: list[str]) -> list[s.Field]:
         s.Field("original_date", s.date, False, "the date the original article appeared, YYYY-MM-DD"),
         s.Field("allow_raw_html", s.boolean, False, "true to publish HTML written in the cases as it is "
                 "(scripts included): only for content you fully trust; by default it is made safe"),
-        s.Field("booklet_volume_size", _volume_size, False, "the most cases one printed volume holds, "
+        s.Field("booklet_volume_size", _size, False, "the most cases one printed volume holds, "
                 "e.g. 40; a booklet with more comes in volumes, one per area"),
+        s.Field("list_page_size", _size, False, "the most cases one list shows, e.g. 50: the home page "
+                "lists the first, an area's or theme's page lists them in pages of this size"),
     ]
 
 
-def _volume_size(value: object) -> str | None:
+def _size(value: object) -> str | None:
     found = s.integer(value)
     if found is None and not 1 <= value <= 100_000:
         return f"expected a whole number from 1 to 100000, got {value}"
@@ -365,4 +368,5 @@ def parse_config(texts: dict[str, str], present: set[str] | None = None) -> tupl
                   source, tuple(languages), tuple(areas), tuple(themes), tuple(glossary), ui,
                   site.get("date"), bool(site.get("allow_raw_html")),
                   dict(site["original_outlet"]) if site.get("original_outlet") else None,
-                  site.get("original_date"), site.get("booklet_volume_size", Config.booklet_volume_size)), []
+                  site.get("original_date"), site.get("booklet_volume_size", Config.booklet_volume_size),
+                  site.get("list_page_size", Config.list_page_size)), []

@@ -219,6 +219,7 @@ def check_orders(sources: dict[str, tuple[Version, Facts]]) -> list[Problem]:
 
 
 _CONFIG: Config | None = None  # the config the worker processes parse files with (inherited: fork)
+_PARSED: dict[str, tuple] = {}  # this process's last answers (a preview asks again on every save)
 
 
 def _parse(text: str, path: str):
@@ -229,18 +230,20 @@ def parse_versions(texts: dict[str, str], config: Config, cache: Cache | None = 
                    workers: int = 1) -> dict[str, tuple]:
     """Return parse_version's answer for each file (path → text), from the cache for a file seen
     before with the same text and data files, the others parsed on `workers` processes."""
-    global _CONFIG
+    global _CONFIG, _PARSED
     if cache is None:
         return {path: parse_version(text, path, config) for path, text in texts.items()}
     settings = hashlib.sha256(pickle.dumps(config)).hexdigest()
     jobs = {path: cache_key("version", settings, path, text) for path, text in texts.items()}
+    known = {job: _PARSED[job] for job in jobs.values() if job in _PARSED}
     _CONFIG = config
     try:
-        parsed = compute_all({job: (texts[path], path) for path, job in jobs.items()}, _parse, cache, "version",
-                             workers, inherited=True)
+        parsed = compute_all({job: (texts[path], path) for path, job in jobs.items() if job not in known}, _parse,
+                             cache, "version", workers, inherited=True)
     finally:
         _CONFIG = None
-    return {path: parsed[job] for path, job in jobs.items()}
+    _PARSED = {**known, **parsed}  # the same objects next time: a page made of them is known unchanged
+    return {path: _PARSED[job] for path, job in jobs.items()}
 
 
 def read_versions(texts: dict[str, str | None], config: Config, cache: Cache | None = None, workers: int = 1):

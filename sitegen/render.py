@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+import datetime
 import hashlib
 import pickle
 import re
@@ -61,8 +62,9 @@ def parallel_path(lang: str, slug: str) -> str:
     return f"{lang}/parallel/{slug}.html"
 
 
-def term_path(lang: str, kind: str, slug: str | None = None) -> str:
-    return f"{lang}/{kind}/{slug or 'index'}.html"
+def term_path(lang: str, kind: str, slug: str | None = None, number: int = 1) -> str:
+    """Return the page of an area or theme (page `number` of its list), or of them all (no slug)."""
+    return f"{lang}/{kind}/{slug}/{number}.html" if slug and number > 1 else f"{lang}/{kind}/{slug or 'index'}.html"
 
 
 def plan_pages(site: Site) -> list[Page]:
@@ -71,9 +73,10 @@ def plan_pages(site: Site) -> list[Page]:
     for lang in config.codes:
         ui, cases = config.ui[lang], site.cases_in(lang)
         foreword = site.foreword.get(lang)
+        size = config.list_page_size  # a long list is shown in part (home) or in pages (areas, themes)
         pages.append(Page(f"{lang}/index.html", lang, ("home", ""), "home.html",
                           config.title[lang], config.subtitle[lang],
-                          {"cases": cases, "foreword": foreword}))
+                          {"cases": cases[:size], "total": len(cases), "foreword": foreword}))
         for index, case in enumerate(cases):
             version = case.versions[lang]
             pages.append(Page(case_path(lang, case.slug), lang, ("case", case.slug), "case.html",
@@ -94,16 +97,24 @@ def plan_pages(site: Site) -> list[Page]:
             for term in terms:
                 heading = ui["area_cases" if kind == "areas" else "theme_cases"].format(
                     name=term.name[lang])
-                pages.append(Page(term_path(lang, kind, term.slug), lang, (kind, term.slug),
-                                  "term.html", heading, term.description[lang],
-                                  {"kind": kind, "term": term, "cases": grouped[term.slug]}))
+                mine = grouped[term.slug]
+                parts = [mine[i:i + size] for i in range(0, len(mine), size)] or [[]]
+                numbered = [term_path(lang, kind, term.slug, n) for n in range(1, len(parts) + 1)]
+                for number, part in enumerate(parts, 1):
+                    title = heading if number == 1 else heading + ui["title_separator"] + ui["list_page"].format(
+                        n=number, total=len(parts))
+                    pages.append(Page(numbered[number - 1], lang, (kind, term.slug if number == 1 else
+                                                                   f"{term.slug}/{number}"),
+                                      "term.html", title, term.description[lang],
+                                      {"kind": kind, "term": term, "cases": part, "total": len(mine),
+                                       "number": number, "numbered": numbered}))
         if config.glossary:
             pages.append(Page(f"{lang}/glossary.html", lang, ("glossary", ""), "glossary.html",
                               ui["glossary"], ui["glossary_intro"], {}))
         if any(case.figures for case in cases):
             pages.append(Page(f"{lang}/figures.html", lang, ("figures", ""), "figures.html",
                               ui["figures_title"], ui["figures_intro"],
-                              {"groups": compare_figures(cases, ui)}))
+                              {"groups": compare_figures(cases, ui, size)}))
         pages.append(Page(f"{lang}/search.html", lang, ("search", ""), "search.html",
                           ui["search"], ui["search_intro"], {"bundles": bundle_paths(lang, [c.slug for c in cases]) or [f"pagefind/{lang}/"]}))
     for lang in (*config.codes, None):
@@ -111,11 +122,12 @@ def plan_pages(site: Site) -> list[Page]:
     return pages
 
 
-def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None) -> dict[str, str]:
+def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
+                 pages: list[Page] | None = None) -> dict[str, str]:
     """Return, for each page, a digest of everything it is made from: the site's data, the
     templates, which cases exist in which languages, and what its template is given. A page whose
     digest is the one recorded for the file of the last build need not be rendered again."""
-    pages, memo = plan_pages(site), {}
+    pages, memo = pages or plan_pages(site), {}
     shared = hashlib.sha256()
     for path in sorted(templates.rglob("*")):
         if path.is_file():
@@ -127,13 +139,14 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     def digest(value, langs: frozenset) -> str:
         if isinstance(value, Case):  # met on many pages: pickled once per set of languages shown
             if (value.slug, langs) not in memo:
-                shown = replace(value, versions={code: v for code, v in value.versions.items() if code in langs})
-                memo[value.slug, langs] = hashlib.sha256(pickle.dumps((shown, tuple(value.versions)))).hexdigest()
+                memo[value.slug, langs] = _case_digest(value, langs)
             return memo[value.slug, langs]
         if isinstance(value, (list, tuple)):
             return "[" + ",".join(digest(v, langs) for v in value) + "]"
         if isinstance(value, dict):
             return "{" + ",".join(f"{k!r}:{digest(v, langs)}" for k, v in value.items()) + "}"
+        if isinstance(value, Volume):
+            return digest((value.slug, value.area, value.part, value.cases), langs)
         return hashlib.sha256(pickle.dumps(value)).hexdigest()
 
     languages: dict[tuple, list[str]] = {}
@@ -142,26 +155,61 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     source = site.config.source_language
     # A page shows its own language's version of a case, and the source's (a translation takes
     # its anchors, a parallel page shows it), or every language it lists (the bilingual booklet).
-    return {page.path: key("page", shared.hexdigest(), page.path, page.template, page.title, page.description,
-                           languages[page.key],
-                           digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
-            for page in pages}
+    found = {page.path: key("page", shared.hexdigest(), page.path, page.template, page.title, page.description,
+                            languages[page.key],
+                            digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
+             for page in pages}
+    found["sitemap.xml"] = key("sitemap", shared.hexdigest(), [(p.path, p.key, p.lang) for p in pages])
+    for lang in site.config.codes:
+        found[f"{lang}/feed.xml"] = key("feed", shared.hexdigest(), digest(feed_cases(site, lang), frozenset((lang,))))
+    return found
 
 
-def compare_figures(cases: list[Case], ui: dict) -> list[tuple[str, list[tuple[Case, object, float]]]]:
-    """Return the key figures grouped by kind (people, money…), each with its bar length in percent."""
+def feed_cases(site: Site, lang: str) -> list[Case]:
+    """Return the cases a language's news feed lists: all of them, or the newest when there are
+    more than a list page holds (in booklet order)."""
+    cases, size = site.cases_in(lang), site.config.list_page_size
+    if len(cases) <= size:
+        return cases
+    newest = {c.slug for c in sorted(cases, key=lambda c: c.date or site.config.date or datetime.date.min,
+                                     reverse=True)[:size]}
+    return [c for c in cases if c.slug in newest]
+
+
+_CASE_DIGESTS: dict[tuple, tuple] = {}  # (slug, languages) → (what it was made of, digest): the last call's
+
+
+def _case_digest(case: Case, langs: frozenset) -> str:
+    """Return a digest of what a page in `langs` shows of a case, at once when it is made of the
+    very versions it was last time (a preview's unchanged files parse to the same objects)."""
+    shown = {code: v for code, v in case.versions.items() if code in langs}
+    facts = (case.order, case.areas, case.themes, case.date, case.figures, case.draft, tuple(case.versions))
+    last = _CASE_DIGESTS.get((case.slug, langs))
+    if last and last[1] == facts and last[0].keys() == shown.keys() and all(
+            last[0][code] is version for code, version in shown.items()):
+        return last[2]
+    found = hashlib.sha256(pickle.dumps((replace(case, versions=shown), tuple(case.versions)))).hexdigest()
+    _CASE_DIGESTS[case.slug, langs] = (shown, facts, found)
+    return found
+
+
+def compare_figures(cases: list[Case], ui: dict,
+                    limit: int | None = None) -> list[tuple[str, list[tuple[Case, object, float]], int]]:
+    """Return the key figures grouped by kind (people, money…), each with its bar length in
+    percent, largest first: at most `limit` of a group, with how many it has."""
     groups: dict[str, list] = {}
     for case in cases:
         for figure in case.figures:
             groups.setdefault(ui["units"][figure.unit].get("group", "count"), []).append((case, figure))
     result = []
-    for key in ui["figure_groups"]:
-        rows = groups.get(key, [])
+    for group in ui["figure_groups"]:
+        rows = groups.get(group, [])
         if not rows:
             continue
         top = max(_magnitude(f.value) for _, f in rows) or 1
-        result.append((key, [(case, figure, round(100 * _magnitude(figure.value) / top, 1))
-                             for case, figure in sorted(rows, key=lambda r: -_magnitude(r[1].value))]))
+        ranked = sorted(rows, key=lambda r: -_magnitude(r[1].value))[:limit]
+        result.append((group, [(case, figure, round(100 * _magnitude(figure.value) / top, 1))
+                             for case, figure in ranked], len(rows)))
     return result
 
 
@@ -282,11 +330,17 @@ def _url(context, target: str) -> str:
     return relative_url(context["page"].path, target)
 
 
+_ENVIRONMENTS: dict[Path, Environment] = {}  # by templates folder: compiled templates kept (the preview)
+
+
 def build_environment(templates: Path) -> Environment:
-    """Return the Jinja environment: autoescaping on, undefined names an error."""
-    env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "xml"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+    """Return the Jinja environment: autoescaping on, undefined names an error. One per templates
+    folder and process; Jinja compiles a template again when its file changed."""
+    if templates in _ENVIRONMENTS:
+        return _ENVIRONMENTS[templates]
+    env = _ENVIRONMENTS[templates] = Environment(
+        loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(url=_url, case_path=case_path, term_path=term_path, booklet_path=booklet_path,
                        parallel_path=parallel_path, source_note=source_note, search_spelled=is_spelled,
                        volume_title=volume_title)
@@ -372,16 +426,18 @@ def headings(site: Site, case: Case, lang: str):
 
 
 def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
-                workers: int = 1, keep: frozenset[str] = frozenset(), deliver=None) -> list[Output]:
+                workers: int = 1, keep: frozenset[str] = frozenset(), deliver=None,
+                pages: list[Page] | None = None) -> list[Output]:
     """Return every file of the site, HTML and XML, in a stable order.
 
     `downloads` are the PDFs to link, by edition (a language code, or 'bilingual'): (path, size).
     The pages are rendered on `workers` processes, except those in `keep` (the build keeps the
     previous site's files). `deliver(output)`, called where a page was rendered, may write it
     and return a copy without its text: then the pages never gather in one process's memory.
+    `pages`: plan_pages(site), when the caller has it already.
     """
     env = build_environment(templates)
-    config, pages = site.config, plan_pages(site)
+    config, pages = site.config, pages or plan_pages(site)
     by_key: dict[tuple, dict[str, Page]] = {}
     for page in pages:
         by_key.setdefault(page.key, {})[page.lang] = page
@@ -404,10 +460,13 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     for path, template in (("index.html", "root.html"), ("404.html", "404.html")):
         page = Page(path, ROOT_LANG, ("root", path), template, config.title[config.source_language], "")
         outputs.append(Output(path, env.get_template(template).render({**root, "page": page})))
-    outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
-        {**shared, "pages": pages, "by_key": by_key})))
+    if "sitemap.xml" not in keep:
+        outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
+            {**shared, "pages": pages, "by_key": by_key})))
     for lang in config.codes:
-        cases = site.cases_in(lang)
+        if f"{lang}/feed.xml" in keep:
+            continue
+        cases = feed_cases(site, lang)
         dates = [d for d in [config.date, *(c.date for c in cases)] if d]
         outputs.append(Output(f"{lang}/feed.xml", env.get_template("feed.xml").render(
             {**shared, "lang": lang, "language": config.language(lang), "cases": cases,

@@ -23,12 +23,12 @@ from . import Paths, cache_folder, check_site, load_site
 from .cache import Cache
 from .errors import BuildFailed, Fault, Problem, os_reason
 from .model import Site
-from .render import page_digests, render_site, render_status
+from .render import page_digests, plan_pages, render_site, render_status
 from .write import sync_site
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2   # how often files are compared
-QUIET_SECONDS = 0.2  # a burst of saves ends when nothing changed for this long
+QUIET_SECONDS = 0.1  # a burst of saves ends when nothing changed for this long
 # The preview answers to loopback names only. Any other Host (a DNS-rebinding page that
 # resolves its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay here.
 MAX_PATH = 1024  # longer request paths are not files of ours
@@ -81,9 +81,10 @@ class Preview:
         self.rebuilds += 1
         try:
             site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers)
-            digests = page_digests(site, self.paths.templates)
+            pages = plan_pages(site)
+            digests = page_digests(site, self.paths.templates, pages=pages)
             kept = frozenset(path for path, digest in digests.items() if self.digests.get(path) == digest)
-            outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept)
+            outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept, pages=pages)
             self.digests, self.site, self.status = {}, site, None
             written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images)
             self.digests = digests

@@ -1,6 +1,9 @@
 """Small readers of built HTML for tests: links, ids, alternates."""
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -60,3 +63,20 @@ def tree_bytes(root: Path, without: str | None = None) -> dict[str, bytes]:
 # Pagefind 1.5 writes its filter chunks and entry file from hash maps: the search bundle's
 # bytes differ between runs of the same input. Determinism is checked on everything else.
 SEARCH_BUNDLE = "pagefind/"
+
+
+VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def nu_errors(pages) -> list[str]:
+    """Return the errors the Nu Html Checker finds in `pages` (it must be installed: in CI a
+    missing checker fails the test)."""
+    from conftest import need
+    need("java", shutil.which("java") is not None, "install a Java runtime (Debian: default-jre-headless)")
+    need("vnu.jar", VNU_JAR.is_file(), "run 'npm install' to fetch the Nu Html Checker (vnu-jar)")
+    result = subprocess.run(["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only",
+                             *[str(p) for p in pages]], capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m.get('url', '').rsplit('/', 2)[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in messages if m.get("type") == "error"]
+    return errors + ([] if result.returncode == 0 else [f"vnu exited with {result.returncode}"])
