@@ -14,7 +14,7 @@ from .config import DATA_FILES, parse_config
 from .content import decode
 from .sources import folder_problem, read_content
 from .check import run_checks
-from .errors import WARNING, BuildFailed, Finding, Problem, from_problems
+from .errors import WARNING, BuildFailed, Problem, from_problems
 from .typography import check_data_typography, check_page_typography
 from .yamltext import parse_yaml
 from .search import index_site
@@ -82,7 +82,7 @@ def _located(problems: list, content: Path) -> list:
     return [replace(p, path=(prefix / p.path).as_posix()) for p in problems]
 
 
-def check(content: Path) -> tuple[list[Finding], list[Status]]:
+def check(content: Path) -> tuple[list[Problem], list[Status]]:
     """Return every finding for a content folder (drafts included) and its translation status."""
     try:
         site = load_site(content, preview=True)
@@ -91,7 +91,7 @@ def check(content: Path) -> tuple[list[Finding], list[Status]]:
     return check_site(site, content)
 
 
-def check_site(site: Site, content: Path, templates: Path = Paths.templates) -> tuple[list[Finding], list[Status]]:
+def check_site(site: Site, content: Path, templates: Path = Paths.templates) -> tuple[list[Problem], list[Status]]:
     """Return the editorial findings and translation status of a site read from `content`, the
     typography of its data files and of the pages its templates generate included."""
     snapshots, unreadable = read_snapshots(content)

@@ -2,22 +2,40 @@
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+
+ERROR, WARNING, NOTE = "error", "warning", "note"
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one file, with where and what was expected."""
+    """The one kind of diagnostic, the build's and `check`'s: the file and line, the field it is
+    about (or ''), what is wrong, how to fix it, and how serious it is (a build stops at errors)."""
 
     path: str
     line: int
     field: str
     message: str
-    expected: str = ""
+    fix: str = ""
+    severity: str = ERROR
+
+    @classmethod
+    def finding(cls, path: str, line: int, severity: str, message: str, fix: str = "") -> Problem:
+        """Return what `check` says of a text as a whole (no one field)."""
+        return cls(path, line, "", message, fix, severity)
+
+    def _what(self) -> str:
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{text} ({self.fix})" if self.fix else text
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.field}: {self.message}"
-        return f"{text} ({self.expected})" if self.expected else text
+        """As `check` lists it, with how serious it is: path:line: severity: field: message (fix)."""
+        return f"{self.path}:{self.line}: {self.severity}: {self._what()}"
+
+    def reported(self) -> str:
+        """As a stopped build reports it (every one an error): path:line: field: message (fix)."""
+        return f"{self.path}:{self.line}: {self._what()}"
 
 
 class BuildFailed(Exception):
@@ -29,7 +47,7 @@ class BuildFailed(Exception):
 
     def report(self, outcome: str = "nothing was changed") -> str:
         """Return the problems as lines for the terminal, closing with their count and `outcome`."""
-        lines = [str(p) for p in self.problems]
+        lines = [p.reported() for p in self.problems]
         noun = "problem" if len(self.problems) == 1 else "problems"
         lines.append(f"Stopped: {len(self.problems)} {noun} found; {outcome}.")
         return "\n".join(lines)
@@ -63,23 +81,6 @@ def os_reason(error: OSError) -> str:
     return _OS_REASONS.get(error.errno, error.strerror or str(error))
 
 
-ERROR, WARNING, NOTE = "error", "warning", "note"
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One thing `check` reports: where, how serious, what, and how to fix it."""
-
-    path: str
-    line: int
-    severity: str
-    message: str
-    fix: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}" + (f" ({self.fix})" if self.fix else "")
-
-
-def from_problems(problems: list[Problem], severity: str = ERROR) -> list[Finding]:
-    """Return problems as findings: the build's are errors."""
-    return [Finding(p.path, p.line, severity, f"{p.field}: {p.message}", p.expected) for p in problems]
+def from_problems(problems: list[Problem], severity: str = ERROR) -> list[Problem]:
+    """Return problems with the given severity (a build's are errors)."""
+    return [replace(p, severity=severity) for p in problems]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .errors import ERROR, WARNING, Finding
+from .errors import ERROR, WARNING, Problem
 from .figures import KeyFigure, format_figure
 from .markup import find_line
 from .model import Case, Site
@@ -42,7 +42,7 @@ def plain_number(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-def check_figures(site: Site) -> list[Finding]:
+def check_figures(site: Site) -> list[Problem]:
     """Return findings for key figures: missing from a body, uncredited, unmarked as projected or
     undated, quantities of the text that are not key figures, and Chinese numbers missing in translation."""
     findings, source = [], site.config.source_language
@@ -53,7 +53,7 @@ def check_figures(site: Site) -> list[Finding]:
             for figure in case.figures:
                 shown = format_figure(figure, site.config.ui[lang])
                 if shown.lower() not in body.lower():  # "More than 1,000" opens a sentence
-                    findings.append(Finding(version.path, version.line_of("key_figures"), ERROR,
+                    findings.append(Problem.finding(version.path, version.line_of("key_figures"), ERROR,
                                             f"key figure '{figure.id}' ({shown}) does not appear in the text",
                                             "make the text and the figure say the same"))
         for lang, version in case.versions.items():
@@ -63,7 +63,7 @@ def check_figures(site: Site) -> list[Finding]:
             found = numbers_en(version.body)
             for number in sorted(set(expected)):
                 if number not in found:
-                    findings.append(Finding(version.path, version.body_line, WARNING,
+                    findings.append(Problem.finding(version.path, version.body_line, WARNING,
                                             f"the Chinese text has the number {plain_number(number)} "
                                             "but the English does not",
                                             "check that the figure is translated and identical"))
@@ -101,7 +101,7 @@ def held_quantities(case: Case, ui: dict) -> set[tuple[Decimal, str]]:
     return held
 
 
-def check_policy(case: Case, site: Site) -> list[Finding]:
+def check_policy(case: Case, site: Site) -> list[Problem]:
     """Return a finding for each quantity the source text reports that no key figure holds."""
     source = site.config.source_language
     version, ui = case.versions[source], site.config.ui[source]
@@ -113,14 +113,14 @@ def check_policy(case: Case, site: Site) -> list[Finding]:
         if (value, counter) in held:
             continue
         context = version.body[max(0, match.start() - 10):match.end() + 6].replace("\n", " ")
-        findings.append(Finding(version.path, find_line(lines, match.group(), version.body_line), WARNING,
+        findings.append(Problem.finding(version.path, find_line(lines, match.group(), version.body_line), WARNING,
                                 f"the text reports {match.group()} (…{context}…), which no key figure holds",
                                 "add it to key_figures: every quantity the text reports is a key figure "
                                 "(names, dates and durations are not)"))
     return findings
 
 
-def check_credit_and_time(case: Case, site: Site) -> list[Finding]:
+def check_credit_and_time(case: Case, site: Site) -> list[Problem]:
     """Return findings for figures of a case of several areas that name no area, projected figures
     not marked so (or marked but not projected), and labels that drop the text's time frame."""
     source = site.config.source_language
@@ -129,7 +129,7 @@ def check_credit_and_time(case: Case, site: Site) -> list[Finding]:
     body = " ".join(version.body.split("\n"))
     for figure in case.figures:
         if len(case.areas) > 1 and not figure.area:
-            findings.append(Finding(*where, WARNING, f"key figure '{figure.id}' does not say which of the case's "
+            findings.append(Problem.finding(*where, WARNING, f"key figure '{figure.id}' does not say which of the case's "
                                     f"areas it belongs to", f"area: one of {', '.join(case.areas)}"))
         shown = format_figure(figure, site.config.ui[source])
         at = body.find(shown)
@@ -138,20 +138,20 @@ def check_credit_and_time(case: Case, site: Site) -> list[Finding]:
         sentence = _sentence_before(body, at)
         projected = _PROJECTED.search(sentence)
         if projected and not figure.projected:
-            findings.append(Finding(*where, WARNING, f"key figure '{figure.id}' ({shown}) is one the text says "
+            findings.append(Problem.finding(*where, WARNING, f"key figure '{figure.id}' ({shown}) is one the text says "
                                     f"could be reached ('{projected.group()}…'), not one reached",
                                     "projected: true, and a label that says so in every language"))
         elif figure.projected and not projected:
-            findings.append(Finding(*where, WARNING, f"key figure '{figure.id}' is marked projected, but the text "
+            findings.append(Problem.finding(*where, WARNING, f"key figure '{figure.id}' is marked projected, but the text "
                                     "reports it as reached", "delete 'projected: true'"))
         dated = None if figure.projected else _TIME_FRAME.search(sentence)  # a projection has no date
         if dated and not _ZH_TIME_WORDS.search(figure.labels[source]):
-            findings.append(Finding(*where, WARNING, f"key figure '{figure.id}': the text dates it "
+            findings.append(Problem.finding(*where, WARNING, f"key figure '{figure.id}': the text dates it "
                                     f"('{dated.group()}') but its label does not", "say the time frame in "
                                     "the label, e.g. 上线以来…, 今年以来…, 目前…"))
         for lang, other in case.versions.items():
             if lang != source and dated and lang == "en" and not _EN_TIME_WORDS.search(figure.labels[lang]):
-                findings.append(Finding(other.path, other.line_of(f"key_figures.{figure.id}"), WARNING,
+                findings.append(Problem.finding(other.path, other.line_of(f"key_figures.{figure.id}"), WARNING,
                                         f"key figure '{figure.id}': the text dates it ('{dated.group()}') but "
                                         "the label does not", "say the time frame in the label, e.g. since "
                                         "launch, since the start of the year, so far"))

@@ -11,6 +11,7 @@ from .errors import BuildFailed, Problem
 from .markup import find_line
 from .model import Site, render_body
 from .render import booklet_editions
+from .urls import pdf_path
 
 log = logging.getLogger(__name__)
 
@@ -173,10 +174,6 @@ def image_problems(failed: dict[str, str], refused: list[str], root: Path) -> li
         problems.append(Problem(relative, 1, "pdf", f"could not be drawn in the PDF ({reason})",
                                 "open it in an image editor and save it again as PNG, JPEG or SVG"))
     return problems
-
-
-def pdf_path(edition: str, paper: str) -> str:
-    return f"downloads/booklet-{edition}{'' if paper == 'a4' else '-' + paper}.pdf"
 
 
 def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, tuple[str, bytes]], list[Problem]]:

@@ -18,6 +18,8 @@ from .reading import explain_terms, split_blocks
 from .search import bundle_paths, is_spelled
 from .cache import key, on_cores
 from .model import Case, Site, render_body
+from .urls import (HOME, ROBOTS, ROOT_PAGES, SITEMAP, booklet_anchor, booklet_path, bundle_path, case_path,
+                   edition_name, feed_path, home_path, page_path, parallel_path, relative_url, term_path)
 
 ROOT_LANG = ""  # pages outside any language folder: the chooser, 404
 
@@ -43,30 +45,6 @@ class Page:
     context: dict = field(default_factory=dict, compare=False, hash=False)
 
 
-def relative_url(from_path: str, to_path: str) -> str:
-    """Return the link from one output file to another, relative so the site works anywhere."""
-    # posixpath.relpath would do, but it asks the OS for the working folder on every call.
-    here, there = from_path.split("/")[:-1], to_path.split("/")
-    common = 0
-    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
-        common += 1
-    return "/".join([".."] * (len(here) - common) + there[common:])
-
-
-def case_path(lang: str, slug: str) -> str:
-    return f"{lang}/cases/{slug}.html"
-
-
-def parallel_path(lang: str, slug: str) -> str:
-    """Return the side-by-side page of a case: the source beside its `lang` translation."""
-    return f"{lang}/parallel/{slug}.html"
-
-
-def term_path(lang: str, kind: str, slug: str | None = None, number: int = 1) -> str:
-    """Return the page of an area or theme (page `number` of its list), or of them all (no slug)."""
-    return f"{lang}/{kind}/{slug}/{number}.html" if slug and number > 1 else f"{lang}/{kind}/{slug or 'index'}.html"
-
-
 def plan_pages(site: Site) -> list[Page]:
     """Return every HTML page of every language, with what its template needs."""
     config, pages = site.config, []
@@ -74,7 +52,7 @@ def plan_pages(site: Site) -> list[Page]:
         ui, cases = config.ui[lang], site.cases_in(lang)
         foreword = site.foreword.get(lang)
         size = config.list_page_size  # a long list is shown in part (home) or in pages (areas, themes)
-        pages.append(Page(f"{lang}/index.html", lang, ("home", ""), "home.html",
+        pages.append(Page(home_path(lang), lang, ("home", ""), "home.html",
                           config.title[lang], config.subtitle[lang],
                           {"cases": cases[:size], "total": len(cases), "foreword": foreword}))
         for index, case in enumerate(cases):
@@ -109,14 +87,15 @@ def plan_pages(site: Site) -> list[Page]:
                                       {"kind": kind, "term": term, "cases": part, "total": len(mine),
                                        "number": number, "numbered": numbered}))
         if config.glossary:
-            pages.append(Page(f"{lang}/glossary.html", lang, ("glossary", ""), "glossary.html",
+            pages.append(Page(page_path(lang, "glossary"), lang, ("glossary", ""), "glossary.html",
                               ui["glossary"], ui["glossary_intro"], {}))
         if any(case.figures for case in cases):
-            pages.append(Page(f"{lang}/figures.html", lang, ("figures", ""), "figures.html",
+            pages.append(Page(page_path(lang, "figures"), lang, ("figures", ""), "figures.html",
                               ui["figures_title"], ui["figures_intro"],
                               {"groups": compare_figures(cases, ui, size)}))
-        pages.append(Page(f"{lang}/search.html", lang, ("search", ""), "search.html",
-                          ui["search"], ui["search_intro"], {"bundles": bundle_paths(lang, [c.slug for c in cases]) or [f"pagefind/{lang}/"]}))
+        pages.append(Page(page_path(lang, "search"), lang, ("search", ""), "search.html",
+                          ui["search"], ui["search_intro"],
+                          {"bundles": bundle_paths(lang, [c.slug for c in cases]) or [bundle_path(lang, 0)]}))
     for lang in (*config.codes, None):
         pages += _booklet_pages(site, lang)
     return pages
@@ -159,9 +138,9 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
                             languages[page.key],
                             digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
              for page in pages}
-    found["sitemap.xml"] = key("sitemap", shared.hexdigest(), [(p.path, p.key, p.lang) for p in pages])
+    found[SITEMAP] = key("sitemap", shared.hexdigest(), [(p.path, p.key, p.lang) for p in pages])
     for lang in site.config.codes:
-        found[f"{lang}/feed.xml"] = key("feed", shared.hexdigest(), digest(feed_cases(site, lang), frozenset((lang,))))
+        found[feed_path(lang)] = key("feed", shared.hexdigest(), digest(feed_cases(site, lang), frozenset((lang,))))
     return found
 
 
@@ -217,13 +196,6 @@ def _magnitude(value) -> float:
     return float(max(value) if isinstance(value, tuple) else value)
 
 
-def booklet_path(lang: str | None, volume: str = "") -> str:
-    """Return where the printable booklet of a language (None: the bilingual one) goes, or one of
-    its volumes; a booklet in volumes has the list of them at the booklet's own place."""
-    folder = f"{lang}/" if lang else ""
-    return f"{folder}booklet/{volume}.html" if volume else f"{folder}booklet.html"
-
-
 @dataclass(frozen=True)
 class Volume:
     """One printed volume of a booklet: the whole booklet (slug ''), or the cases of one area,
@@ -258,11 +230,6 @@ def volume_title(config, volume: Volume, lang: str) -> str:
     """Return a volume's name: its area's, with the part's number when there are several."""
     name = volume.area.name[lang]
     return config.ui[lang]["volume_part"].format(name=name, n=volume.part) if volume.part else name
-
-
-def edition_name(lang: str | None, volume: str = "") -> str:
-    """Return the name of a PDF edition: the language or 'bilingual', and the volume's slug."""
-    return (lang or "bilingual") + (f"-{volume}" if volume else "")
 
 
 def booklet_editions(site: Site) -> dict[str, tuple[str, str | None]]:
@@ -415,11 +382,6 @@ def parallel_rows(site: Site, case: Case, lang: str, page_path: str) -> list[tup
     return [(Markup(a), Markup(b)) for a, b in zip(left, right)]
 
 
-def booklet_anchor(slug: str, lang: str) -> str:
-    """Return the id of a case's section in the booklet page."""
-    return f"{slug}-{lang}"
-
-
 def headings(site: Site, case: Case, lang: str):
     """Return the section headings of a case in `lang`, with anchors shared across languages."""
     return render_body(case.versions, lang, site.config).headings
@@ -457,21 +419,21 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     favicon_file = templates.parent / "assets" / "favicon.svg"
     root = {**shared, "ui": config.ui, "translations": {}, "x_default": None,
             "favicon": favicon_file.read_text(encoding="utf-8").strip() if favicon_file.is_file() else ""}
-    for path, template in (("index.html", "root.html"), ("404.html", "404.html")):
+    for path, template in zip(ROOT_PAGES, ("root.html", "404.html")):
         page = Page(path, ROOT_LANG, ("root", path), template, config.title[config.source_language], "")
         outputs.append(Output(path, env.get_template(template).render({**root, "page": page})))
-    if "sitemap.xml" not in keep:
-        outputs.append(Output("sitemap.xml", env.get_template("sitemap.xml").render(
+    if SITEMAP not in keep:
+        outputs.append(Output(SITEMAP, env.get_template("sitemap.xml").render(
             {**shared, "pages": pages, "by_key": by_key})))
     for lang in config.codes:
-        if f"{lang}/feed.xml" in keep:
+        if feed_path(lang) in keep:
             continue
         cases = feed_cases(site, lang)
         dates = [d for d in [config.date, *(c.date for c in cases)] if d]
-        outputs.append(Output(f"{lang}/feed.xml", env.get_template("feed.xml").render(
+        outputs.append(Output(feed_path(lang), env.get_template("feed.xml").render(
             {**shared, "lang": lang, "language": config.language(lang), "cases": cases,
              "updated": max(dates).isoformat() if dates else "1970-01-01"})))
-    outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"))
+    outputs.append(Output(ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}{SITEMAP}\n"))
     return sorted(outputs, key=lambda o: o.path)
 
 
@@ -505,7 +467,7 @@ def _render_pages(pages: list[Page], render_page, workers: int, deliver=None) ->
 def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:
     """Return the path for hreflang x-default: the chooser for home pages, else the source page."""
     if page.key == ("home", ""):
-        return "index.html"
+        return HOME
     return (translations.get(source) or page).path
 
 

@@ -75,13 +75,13 @@ def run_new_case(args) -> int:
     content: Path = args.content
     unusable = folder_problem(content)
     if unusable:
-        print(f"--content: '{content}' {unusable.message} ({unusable.expected})", file=sys.stderr)
+        print(f"--content: '{content}' {unusable.message} ({unusable.fix})", file=sys.stderr)
         return 1
     files = read_content(content)
     texts = {p: decode(raw, p)[0] if raw is not None else None for p, raw in files.texts.items()}
     config, problems = parse_config({p: t for p, t in texts.items() if t is not None}, set(texts))
     if config is None:
-        print("\n".join(str(p) for p in problems), file=sys.stderr)
+        print("\n".join(p.reported() for p in problems), file=sys.stderr)
         return 1
     areas = [t.slug for t in config.areas]
     themes = [t.slug for t in config.themes]

@@ -32,10 +32,10 @@ from pathlib import Path
 
 from .cache import Cache, compute_all, key as cache_key
 from .errors import BuildFailed, Fault, Problem
+from .urls import CASES, bundle_path
 
 log = logging.getLogger(__name__)
-BUNDLE = "pagefind"  # the folder Pagefind writes in the site: one bundle per language inside
-CASE_PAGES = "cases/*.html"  # only case pages are indexed (they carry data-pagefind-body)
+CASE_PAGES = f"{CASES}/*.html"  # only case pages are indexed (they carry data-pagefind-body)
 SHARD_PAGES = 250  # the most pages one Pagefind bundle indexes: its memory and an edit's cost stay small
 PAGES_FILE = "indexed.json"  # beside each bundle: the pages it indexes, so a build can tell it may keep it
 SPELLED = ("zh", "ja", "th")  # languages written without spaces: indexed in pairs of characters
@@ -118,10 +118,6 @@ def shard_count(pages: int) -> int:
     return count
 
 
-def _bundle_path(lang: str, number: int) -> str:
-    return f"{BUNDLE}/{lang}/" if number == 0 else f"{BUNDLE}/{lang}.{number + 1}/"
-
-
 def _shard_of(slug: str, count: int) -> int:
     return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8], 16) % count
 
@@ -133,7 +129,7 @@ def shard_pages(lang: str, slugs: list[str]) -> dict[str, list[str]]:
     count, shards = shard_count(len(slugs)), {}
     for slug in sorted(slugs):
         shards.setdefault(_shard_of(slug, count), []).append(slug)
-    return {_bundle_path(lang, place): shards[n] for place, n in enumerate(sorted(shards))}
+    return {bundle_path(lang, place): shards[n] for place, n in enumerate(sorted(shards))}
 
 
 def bundle_paths(lang: str, slugs: list[str]) -> list[str]:
@@ -144,7 +140,7 @@ def bundle_paths(lang: str, slugs: list[str]) -> list[str]:
 def _shards(folder: Path) -> dict[tuple[str, str], list[str]]:
     """Return the case pages (file names) of the site in `folder` by (language, bundle path)."""
     shards = {}
-    for cases in sorted(folder.glob("*/cases")):
+    for cases in sorted(folder.glob(f"*/{CASES}")):
         lang = cases.parent.name
         slugs = [p.name[:-len(".html")] for p in cases.glob("*.html")]
         for bundle, mine in shard_pages(lang, slugs).items():
@@ -160,12 +156,12 @@ def _stage_copies(folder: Path, staged: Path, shards: dict[tuple[str, str], list
     languages, jobs, targets = {}, {}, {}
     for number, ((lang, _), pages) in enumerate(sorted(shards.items())):
         for name in pages:
-            text = (folder / lang / "cases" / name).read_text(encoding="utf-8")
+            text = (folder / lang / CASES / name).read_text(encoding="utf-8")
             if lang not in languages:
                 found = _LANG.search(text)
                 languages[lang] = is_spelled(found.group(1) if found else lang)
             job = cache_key("index copy", text, languages[lang])
-            jobs[job], targets[staged / str(number) / lang / "cases" / name] = (text, languages[lang]), job
+            jobs[job], targets[staged / str(number) / lang / CASES / name] = (text, languages[lang]), job
     copies = compute_all(jobs, index_copy, cache or Cache(None), "index copy", workers)
     for target, job in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -177,7 +173,7 @@ def reuse_index(folder: Path, previous: Path, lang: str, bundle: str, pages: lis
     """Give `folder` the search bundle of `lang`'s `pages` from the `previous` site when it indexed
     these very pages and each is the same, byte for byte (hard links: nothing is written again).
     Return whether it did."""
-    old, cases = previous / bundle, f"{lang}/cases/"
+    old, cases = previous / bundle, f"{lang}/{CASES}/"
     try:
         if not (old / "pagefind.js").is_file() or _indexed_pages(old) != {cases + p for p in pages}:
             return False
@@ -226,7 +222,7 @@ def index_site(folder: Path, previous: Path | None = None, cache: Cache | None =
                        "--glob", f"{lang}/{CASE_PAGES}", "--output-path", str(folder / bundle), "--silent"]
             # Code words are words of no language: nothing to stem, no query to cut into words.
             command += ["--force-language", "zxx"] if languages.get(lang) else []
-            commands.append((folder / bundle, command, [f"{lang}/cases/{p}" for p in pages]))
+            commands.append((folder / bundle, command, [f"{lang}/{CASES}/{p}" for p in pages]))
         _run_pagefind(commands, max(1, workers))
 
 

@@ -185,7 +185,7 @@ def problems_page(problems: list[Problem]) -> str:
     """Return the page the browser shows while the content has problems."""
     items = "\n".join(
         f"<li><code>{html.escape(p.path)}:{p.line}</code> <strong>{html.escape(p.field)}</strong>: "
-        f"{html.escape(p.message)}" + (f" <em>({html.escape(p.expected)})</em>" if p.expected else "") + "</li>"
+        f"{html.escape(p.message)}" + (f" <em>({html.escape(p.fix)})</em>" if p.fix else "") + "</li>"
         for p in problems)
     return f"""<!DOCTYPE html>
 <html lang="zh-Hans"><head><meta charset="utf-8"><title>内容有误 · Problems in the content</title>

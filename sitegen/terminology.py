@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .config import GlossaryEntry
-from .errors import WARNING, Finding
+from .errors import WARNING, Problem
 from .markup import HAN, block_lines
 from .model import Site
 from .review import source_blocks
@@ -38,7 +38,7 @@ def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
     return re.compile(rf"(?<![\w-])((?:{'|'.join(alternatives)})(?:e?s)?)(?![\w-])", re.IGNORECASE)
 
 
-def check_terminology(site: Site) -> list[Finding]:
+def check_terminology(site: Site) -> list[Problem]:
     """Return a finding for each block of a translation whose source block uses a glossary term
     that the translation does not render as the glossary says (or as one of its variants)."""
     source, findings = site.config.source_language, []
@@ -60,7 +60,7 @@ def check_terminology(site: Site) -> list[Finding]:
                     line = (version.line_of(("title", "lead", "summary")[index]) if index < 3 else
                             starts[min(index - 3, len(starts) - 1)] if starts else version.body_line)
                     accepted = " or ".join(f"'{r}'" for r in renderings(entry, lang))
-                    findings.append(Finding(version.path, line, WARNING,
+                    findings.append(Problem.finding(version.path, line, WARNING,
                                             f"the source says {entry.hanzi} here, but the {lang} text does not "
                                             f"say {accepted}", "use the glossary's rendering, or add this "
                                             "one to the entry's variants in glossary.yaml"))
@@ -70,7 +70,7 @@ def check_terminology(site: Site) -> list[Finding]:
 _TONE = re.compile(r"\b\w*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]\w*\b")
 
 
-def check_glossary(site: Site) -> list[Finding]:
+def check_glossary(site: Site) -> list[Problem]:
     """Return glossary terms never used, and Chinese or pinyin in translations that the glossary lacks."""
     findings, source = [], site.config.source_language
     source_text = " ".join(f"{v.title} {v.lead} {v.body}" for c in site.cases for v in [c.versions[source]])
@@ -79,7 +79,7 @@ def check_glossary(site: Site) -> list[Finding]:
     known_pinyin = {w.lower() for e in site.config.glossary for w in re.findall(r"\w+", e.pinyin)}
     for entry in site.config.glossary:
         if entry.hanzi not in source_text:
-            findings.append(Finding("glossary.yaml", 1, WARNING, f"'{entry.hanzi}' is never used in the cases",
+            findings.append(Problem.finding("glossary.yaml", 1, WARNING, f"'{entry.hanzi}' is never used in the cases",
                                     "remove the entry, or check its spelling"))
     for case in site.cases:
         for lang, version in case.versions.items():
@@ -88,12 +88,12 @@ def check_glossary(site: Site) -> list[Finding]:
             for number, line in enumerate(version.body.split("\n"), start=version.body_line):
                 for hanzi in re.findall(rf"{HAN}+", line):
                     if hanzi not in known_hanzi:
-                        findings.append(Finding(version.path, number, WARNING,
+                        findings.append(Problem.finding(version.path, number, WARNING,
                                                 f"Chinese '{hanzi}' in the {lang} text is not in the glossary",
                                                 "add it to glossary.yaml, or translate it"))
                 for word in _TONE.findall(line):
                     if word.lower() not in known_pinyin:
-                        findings.append(Finding(version.path, number, WARNING,
+                        findings.append(Problem.finding(version.path, number, WARNING,
                                                 f"pinyin '{word}' is not in the glossary",
                                                 "add the term to glossary.yaml"))
     return findings

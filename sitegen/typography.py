@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from .content import Version
-from .errors import WARNING, Finding
+from .errors import WARNING, Problem
 from .markup import HAN, block_lines, find_line
 from .yamltext import Lines, LinesList
 
@@ -24,28 +24,28 @@ _FOOTNOTE_MARK = re.compile(r"^\[\^[^\]]+\]:|\[\^[^\]]+\]")  # Markdown's [^note
 _SENTENCE_END = re.compile(r"[。？！…：；”」』）)\]*_>|]$|^[#>\-*|!<]|^\d+\.")
 
 
-def _inline_slips(line: str, path: str, number: int) -> list[Finding]:
+def _inline_slips(line: str, path: str, number: int) -> list[Problem]:
     """Return the slips within one line of Chinese: half-width punctuation, spacing, doubled words."""
     findings = []
     for match in _HALF_PUNCT.finditer(line):
         full = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}[match.group()]
-        findings.append(Finding(path, number, WARNING, f"half-width '{match.group()}' in Chinese text",
+        findings.append(Problem.finding(path, number, WARNING, f"half-width '{match.group()}' in Chinese text",
                                 f"use the full-width '{full}'"))
     for match in _SPACE_MIX.finditer(line):
-        findings.append(Finding(path, number, WARNING,
+        findings.append(Problem.finding(path, number, WARNING,
                                 f"space between Chinese and Latin or digits: '{match.group()}'",
                                 "this booklet writes them without a space, e.g. 1000余名"))
     match = _STRAIGHT_IN_CHINESE.search(line)  # once a line: its quotes are one slip to mend
     if match:
-        findings.append(Finding(path, number, WARNING, f"straight quote in Chinese text: '{match.group()}'",
+        findings.append(Problem.finding(path, number, WARNING, f"straight quote in Chinese text: '{match.group()}'",
                                 "use the full-width quotes “ ”"))
     for match in _DOUBLED.finditer(line):
-        findings.append(Finding(path, number, WARNING, f"doubled words: '{match.group()}'",
+        findings.append(Problem.finding(path, number, WARNING, f"doubled words: '{match.group()}'",
                                 "delete one of them"))
     return findings
 
 
-def check_typography(version: Version) -> list[Finding]:
+def check_typography(version: Version) -> list[Problem]:
     """Return typographic slips in a Chinese text: half-width punctuation, spacing, doubled words, stray breaks."""
     findings = []
     for key in ("title", "lead", "summary", "byline"):
@@ -58,12 +58,12 @@ def check_typography(version: Version) -> list[Finding]:
         lines = [l for l in chunk.strip("\n").split("\n") if l.strip()]
         first = lines[0].strip()
         if len(lines) > 1 and not first.startswith(("-", "*", "|", ">")) and not re.match(r"\d+\.", first):
-            findings.append(Finding(version.path, start, WARNING,
+            findings.append(Problem.finding(version.path, start, WARNING,
                                     f"paragraph broken over {len(lines)} lines",
                                     "join the lines: a line break inside Chinese text is not needed"))
         last = lines[-1].strip()
         if index + 1 < len(chunks) and re.search(f"{_HAN}$", last) and not _SENTENCE_END.search(first):
-            findings.append(Finding(version.path, start + len(lines) - 1, WARNING,
+            findings.append(Problem.finding(version.path, start + len(lines) - 1, WARNING,
                                     f"paragraph ends mid-sentence: '…{last[-8:]}'",
                                     "a stray blank line? join it with the next paragraph"))
     return findings
@@ -74,14 +74,14 @@ def check_typography(version: Version) -> list[Finding]:
 _STRAIGHT = re.compile(r"[\"']")
 
 
-def english_slips(text: str, path: str, number: int) -> list[Finding]:
+def english_slips(text: str, path: str, number: int) -> list[Problem]:
     """Return the first straight quote or apostrophe in a line of English prose."""
     m = _STRAIGHT.search(text)  # once a line: its quotes are one slip to mend
-    return [Finding(path, number, WARNING, f"straight quote in English text: '{text[max(0, m.start() - 12):m.end() + 12]}'",
+    return [Problem.finding(path, number, WARNING, f"straight quote in English text: '{text[max(0, m.start() - 12):m.end() + 12]}'",
                     "use curly quotes “ ” and the apostrophe ’")] if m else []
 
 
-def check_english(version: Version, text_runs: list[str]) -> list[Finding]:
+def check_english(version: Version, text_runs: list[str]) -> list[Problem]:
     """Return straight quotes in an English version: its fields, and its body as the page shows it
     (`text_runs`, so that Markdown's own quotes in links and attributes do not count)."""
     findings = []
@@ -97,17 +97,17 @@ def check_english(version: Version, text_runs: list[str]) -> list[Finding]:
                 continue
             warned.add(line)
             snippet = run[max(0, match.start() - 12):match.end() + 12]
-            findings.append(Finding(version.path, line, WARNING, f"straight quote in English text: '{snippet}'",
+            findings.append(Problem.finding(version.path, line, WARNING, f"straight quote in English text: '{snippet}'",
                                     "use curly quotes “ ” and the apostrophe ’"))
     return findings
 
 
 # --- data files and interface strings ----------------------------------------------------------
 
-def check_data_typography(data: object, path: str, source: str, line: int = 1, lang: str = "") -> list[Finding]:
+def check_data_typography(data: object, path: str, source: str, line: int = 1, lang: str = "") -> list[Problem]:
     """Return slips in every text of a parsed data file (site, areas, themes, glossary, ui): the
     texts under the source language's code checked as Chinese, those under 'en' as English."""
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     if isinstance(data, Lines):
         for key, value in data.items():
             here = lang or (key if key in (source, "en") else "")
@@ -183,7 +183,7 @@ def page_runs(html: str) -> list[tuple[str, str, int]]:
     return reader.runs
 
 
-def check_page_typography(pages: dict[str, str], source_html_lang: str, written: str) -> list[Finding]:
+def check_page_typography(pages: dict[str, str], source_html_lang: str, written: str) -> list[Problem]:
     """Return slips in the text the templates and interface strings add to the pages: what the
     content's own files hold (`written`, checked on their own lines) is not reported again."""
     findings = []
@@ -200,6 +200,6 @@ def check_page_typography(pages: dict[str, str], source_html_lang: str, written:
                 snippet = slip.message[quoted + 1:slip.message.rindex("'")] if quoted >= 0 else ""
                 if snippet and snippet.strip() in written:
                     continue
-                findings.append(Finding(slip.path, slip.line, WARNING, f"{slip.message} (generated)",
+                findings.append(Problem.finding(slip.path, slip.line, WARNING, f"{slip.message} (generated)",
                                         f"{slip.fix}: in the template or interface string that writes it"))
     return findings

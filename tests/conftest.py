@@ -52,4 +52,4 @@ def problems_of(content: Path) -> list[str]:
     """Return the problem lines a build of `content` reports (and assert that it fails)."""
     with pytest.raises(BuildFailed) as failure:
         sitegen.load_site(content)
-    return [str(p) for p in failure.value.problems]
+    return [p.reported() for p in failure.value.problems]

@@ -223,7 +223,7 @@ def test_command_line_build_says_where_the_site_is(fixture_site, tmp_path):
     ("zh/cases/a.html", "zh/index.html", "../index.html"),
 ])
 def test_relative_urls(source, target, expected):
-    from sitegen.render import relative_url
+    from sitegen.urls import relative_url
     import posixpath
     assert relative_url(source, target) == expected
     assert relative_url(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")

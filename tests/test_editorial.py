@@ -143,7 +143,7 @@ def test_an_area_that_is_not_the_case_s_is_refused(checked):
     edit(checked, CASE_ZH, "    label: 总投资\n", "    label: 总投资\n    area: east\n")
     with pytest.raises(sitegen.errors.BuildFailed) as failure:
         sitegen.load_site(checked)
-    assert [str(p).replace(f"{checked}/", "") for p in failure.value.problems] == [
+    assert [p.reported().replace(f"{checked}/", "") for p in failure.value.problems] == [
         "cases/homestays.zh.md:13: key_figures[1].area: 'east' is not one of this case's areas (the area the figure "
         "belongs to, one of the case's areas: north)"]
 

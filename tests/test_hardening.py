@@ -334,7 +334,7 @@ def test_an_out_folder_below_a_file_is_a_message(fixture_site, tmp_path):
     out = tmp_path / "notes.txt/site"
     with pytest.raises(BuildFailed) as failure:
         build_to(fixture_site(), out)
-    assert [str(p) for p in failure.value.problems] == [
+    assert [p.reported() for p in failure.value.problems] == [
         f"{out}:1: --out: {tmp_path}/notes.txt is a file, not a folder (an output folder whose parents are folders)"]
 
 
@@ -608,11 +608,11 @@ def test_an_out_folder_that_is_a_link_loop_or_too_long_is_a_message(fixture_site
     (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
     with pytest.raises(BuildFailed) as failure:
         build_to(content, tmp_path / "loop1")
-    assert [str(p) for p in failure.value.problems] == [
+    assert [p.reported() for p in failure.value.problems] == [
         f"{tmp_path}/loop1:1: --out: is a symbolic link that leads round in a loop (a real folder, or a link to one)"]
     with pytest.raises(BuildFailed) as failure:
         build_to(content, tmp_path / ("a" * 300))
-    assert [str(p) for p in failure.value.problems] == [
+    assert [p.reported() for p in failure.value.problems] == [
         f"{tmp_path}/{'a' * 300}:1: --out: cannot be used: the name is too long (a shorter folder name you may "
         "write to)"]
 
@@ -967,7 +967,7 @@ def test_a_refused_address_inside_an_svg_names_the_image(tools_for_pdf, fixture_
     with pytest.raises(BuildFailed) as failure:
         sitegen.build(sitegen.Paths(content=content, out=tmp_path / "site"), pdf_paper="a4")
     assert f"{content}/images/map.svg:2: pdf: asks for 'file:///etc/passwd', which is not a file of the booklet, so " \
-           "it was left out of the PDF (draw the image without outside files)" in map(str, failure.value.problems)
+           "it was left out of the PDF (draw the image without outside files)" in [p.reported() for p in failure.value.problems]
 
 
 def test_an_address_written_with_entities_is_found_on_its_line(fixture_site):

@@ -161,7 +161,7 @@ def test_no_chinese_font_stops_with_the_package_to_install(fixture_site, tmp_pat
     monkeypatch.setattr(pdf, "read_font_families", lambda language="zh": set())
     with pytest.raises(sitegen.errors.BuildFailed) as failure:
         sitegen.build(sitegen.Paths(content=fixture_site(), out=tmp_path / "out"), pdf_paper="a4")
-    message = str(failure.value.problems[0])
+    message = failure.value.problems[0].reported()
     assert message.startswith("pdf:1: font: no Chinese font is installed")
     assert "apt-get install fonts-noto-cjk" in message
     assert not (tmp_path / "out").exists()
@@ -233,7 +233,7 @@ def test_a_local_file_linked_as_an_attachment_never_reaches_the_pdf(tools, fixtu
     line = lines.index(f"[附件]({secret.as_uri()}){{: rel=\"attachment\" }}") + 1
     with pytest.raises(sitegen.errors.BuildFailed) as failure:
         sitegen.build(sitegen.Paths(content=content, out=out), pdf_paper="a4")
-    assert [str(p) for p in failure.value.problems] == [
+    assert [p.reported() for p in failure.value.problems] == [
         f"{content}/cases/zh-only.zh.md:{line}: pdf: '{secret.as_uri()}' is not a file of the booklet, so it "
         "was left out of the PDF (link only to the booklet's pages and images/)",
         f"{content}/cases/zh-only.zh.md:{lines.index(style) + 1}: pdf: 'http://127.0.0.1:9/x.css' is not a file "
@@ -247,7 +247,7 @@ def test_an_image_the_pdf_cannot_draw_is_named(tools, fixture_site, tmp_path):
     case.write_text(case.read_text(encoding="utf-8") + "\n\n![坏图](images/broken.png)\n", encoding="utf-8")
     with pytest.raises(sitegen.errors.BuildFailed) as failure:
         sitegen.build(sitegen.Paths(content=content, out=tmp_path / "site"), pdf_paper="a4")
-    problems = [str(p) for p in failure.value.problems]
+    problems = [p.reported() for p in failure.value.problems]
     assert len(problems) == 1 and problems[0].startswith(f"{content}/images/broken.png:1: pdf: could not be drawn "
                                                          "in the PDF (")
     assert problems[0].endswith("(open it in an image editor and save it again as PNG, JPEG or SVG)")

@@ -272,7 +272,7 @@ def test_a_preview_that_cannot_be_written_shows_why_and_recovers(fixture_site, t
 
     monkeypatch.setattr(pathlib.Path, "write_bytes", full)
     preview.start()
-    assert [str(p) for p in preview.problems] == [
+    assert [p.reported() for p in preview.problems] == [
         f"{tmp_path}/preview:1: preview: cannot be written: the disk is full (free some disk space and save again)"]
     monkeypatch.setattr(pathlib.Path, "write_bytes", real_write)
     preview.rebuild()
