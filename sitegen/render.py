@@ -382,6 +382,26 @@ def parallel_rows(site: Site, case: Case, lang: str, page_path: str) -> list[tup
     return [(Markup(a), Markup(b)) for a, b in zip(left, right)]
 
 
+def bodies_of(site: Site, page: Page) -> dict:
+    """Return the bodies a page shows, as HTML for its place, for its template: a case page's
+    (with the glossary entries it explains and its sections), a parallel page's rows, the
+    foreword on a home page, every body of a booklet (by slug and language)."""
+    context, lang = page.context, page.lang
+    if page.template == "case.html":
+        body, terms = case_body(site, context["case"], lang, page.path)
+        return {"body": body, "terms": terms, "sections": headings(site, context["case"], lang)}
+    if page.template == "parallel.html":
+        return {"rows": parallel_rows(site, context["case"], lang, page.path)}
+    if page.template == "home.html" and context["foreword"]:
+        return {"foreword_body": body_html(site, site.foreword, lang, page.path)}
+    if page.template == "booklet.html":
+        return {"foreword_bodies": {code: body_html(site, site.foreword, code, page.path, True)
+                                    for code in context["languages"] if code in site.foreword},
+                "bodies": {(case.slug, code): body_html(site, case, code, page.path, True)
+                           for case, codes in context["editions"] for code in codes}}
+    return {}
+
+
 def headings(site: Site, case: Case, lang: str):
     """Return the section headings of a case in `lang`, with anchors shared across languages."""
     return render_body(case.versions, lang, site.config).headings
@@ -403,13 +423,13 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     by_key: dict[tuple, dict[str, Page]] = {}
     for page in pages:
         by_key.setdefault(page.key, {})[page.lang] = page
-    shared = {"site": site, "config": config, "body_html": body_html, "headings": headings,
-              "format_figure": format_figure, "qr_svg": qr_svg, "booklet_anchor": booklet_anchor,
-              "downloads": downloads or {}, "format_size": format_size, "case_body": case_body,
-              "parallel_rows": parallel_rows, "has_figures": any(c.figures for c in site.cases)}
+    shared = {"site": site, "config": config, "format_figure": format_figure, "qr_svg": qr_svg,
+              "booklet_anchor": booklet_anchor, "downloads": downloads or {}, "format_size": format_size,
+              "has_figures": any(c.figures for c in site.cases)}
+
     def render_page(page: Page) -> Output:
         translations = by_key[page.key]
-        context = {**shared, **page.context, "page": page, "ui": config.ui[page.lang],
+        context = {**shared, **page.context, **bodies_of(site, page), "page": page, "ui": config.ui[page.lang],
                    "translations": translations, "language": config.language(page.lang),
                    "x_default": _x_default(page, translations, config.source_language)}
         return Output(page.path, env.get_template(page.template).render(context))
