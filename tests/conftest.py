@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
+import importlib.util
+import io
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -46,6 +52,31 @@ def fixture_site(tmp_path):
 def build_to(content: Path, out: Path):
     """Build `content` into `out` and return (site, outputs)."""
     return sitegen.build(sitegen.Paths(content=content, out=out))
+
+
+_CLI = None  # build.py, loaded once as a module
+
+
+def run_main(*argv: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """Run build.py's main() in this process, as the command line does, and return its exit code
+    and what it printed: the commands' tests without a Python started for each (one test per
+    command still runs build.py itself)."""
+    global _CLI
+    if _CLI is None:
+        spec = importlib.util.spec_from_file_location("build_cli", PROJECT / "build.py")
+        _CLI = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_CLI)
+    out, err, handlers = io.StringIO(), io.StringIO(), {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    stdin_was = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = _CLI.main(list(argv))
+    finally:
+        sys.stdin = stdin_was
+        for stop, handler in handlers.items():
+            signal.signal(stop, handler)
+    return subprocess.CompletedProcess(["build.py", *argv], code, out.getvalue(), err.getvalue())
 
 
 def problems_of(content: Path) -> list[str]:

@@ -6,11 +6,14 @@ import pytest
 from hypothesis import given, strategies as st
 
 import sitegen
-from conftest import PROJECT
+from conftest import PROJECT, run_main
 from sitegen.scaffold import suggest_slug
 
 
-def new(content, *options, answers=None):
+def new(content, *options, answers=None, itself=False):
+    """Run `new` (its main() in this process, or build.py `itself`)."""
+    if not itself:
+        return run_main("new", "--content", str(content), *options, stdin=answers or "")
     return subprocess.run([sys.executable, str(PROJECT / "build.py"), "new", "--content", str(content), *options],
                           input=answers or "", capture_output=True, text=True)
 
@@ -22,7 +25,7 @@ def test_slug_suggested_from_the_chinese_title():
 
 def test_new_case_from_options_builds_and_asks_only_for_its_text(fixture_site, tmp_path):
     content = fixture_site("checked")
-    result = new(content, "--title", "民宿产业的新探索", "--areas", "north,south", "--themes", "tourism")
+    result = new(content, "--title", "民宿产业的新探索", "--areas", "north,south", "--themes", "tourism", itself=True)
     assert result.returncode == 0, result.stderr
     zh, en = (content / f"cases/min-su-chan-ye-de-xin.{lang}.md" for lang in ("zh", "en"))
     assert f"Created {zh}" in result.stdout and f"Created {en}" in result.stdout

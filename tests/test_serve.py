@@ -1,5 +1,6 @@
 """`build.py serve`: a save rebuilds, a broken save shows its problems, the next good save recovers."""
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -65,9 +66,10 @@ class Preview:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.fixture
-def preview(fixture_site, tmp_path):
-    content, port, log = fixture_site(), free_port(), tmp_path / "serve.log"
+@contextlib.contextmanager
+def _previewing(content, log):
+    """Run `build.py serve` on `content` while in the block; yield the running Preview."""
+    port = free_port()
     with log.open("w") as sink:
         process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--content", str(content),
                                     "--port", str(port)], stdout=sink, stderr=subprocess.STDOUT)
@@ -82,6 +84,22 @@ def preview(fixture_site, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def preview(fixture_site, tmp_path):
+    """A preview of its own, for a test that edits the content."""
+    with _previewing(fixture_site(), tmp_path / "serve.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared_preview(tmp_path_factory):
+    """One preview for the tests that only ask it things."""
+    content = tmp_path_factory.mktemp("shared") / "content"
+    shutil.copytree(FIXTURES / "bilingual", content)
+    with _previewing(content, content.parent / "serve.log") as running:
+        yield running
 
 
 def test_a_save_rebuilds_the_page(preview):
@@ -202,28 +220,28 @@ def raw_get(port: int, path: str, headers: dict | None = None) -> int:
 
 @pytest.mark.parametrize("path", ["/%00", "/zh/%00.html", "/" + "a" * 5000, "/../../etc/passwd",
                                   "/%2e%2e/%2e%2e/etc/passwd", "/zh/" + "x/" * 400 + "y.html"])
-def test_odd_paths_are_not_found_not_errors(preview, path):
-    assert raw_get(preview.port, path) == 404
-    assert "Traceback" not in preview.log.read_text(encoding="utf-8")
+def test_odd_paths_are_not_found_not_errors(shared_preview, path):
+    assert raw_get(shared_preview.port, path) == 404
+    assert "Traceback" not in shared_preview.log.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("host, status", [("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
                                           ("[::1]:{port}", 200), ("evil.example:{port}", 403),
                                           ("127.0.0.1.evil.example", 403), ("", 403), ("localhost:99999x", 403),
                                           ("localhost:70000", 403)])
-def test_the_preview_answers_only_to_loopback_names(preview, host, status):
-    assert raw_get(preview.port, "/zh/index.html", {"Host": host.format(port=preview.port)}) == status
+def test_the_preview_answers_only_to_loopback_names(shared_preview, host, status):
+    assert raw_get(shared_preview.port, "/zh/index.html", {"Host": host.format(port=shared_preview.port)}) == status
 
 
 @pytest.mark.parametrize("origin, allowed", [("http://127.0.0.1:{port}", True), ("http://localhost:{port}", True),
                                              ("http://evil.example", False), ("null", False)])
-def test_the_reload_socket_accepts_only_loopback_pages(preview, origin, allowed):
+def test_the_reload_socket_accepts_only_loopback_pages(shared_preview, origin, allowed):
     from tornado.httpclient import HTTPClientError, HTTPRequest
     from tornado.websocket import websocket_connect
 
     async def connect() -> bool:
-        request = HTTPRequest(f"ws://127.0.0.1:{preview.port}/livereload",
-                              headers={"Origin": origin.format(port=preview.port)})
+        request = HTTPRequest(f"ws://127.0.0.1:{shared_preview.port}/livereload",
+                              headers={"Origin": origin.format(port=shared_preview.port)})
         try:
             connection = await websocket_connect(request)
         except HTTPClientError as error:
@@ -279,14 +297,14 @@ def test_a_preview_that_cannot_be_written_shows_why_and_recovers(fixture_site, t
     assert preview.problems == [] and (tmp_path / "preview/zh/index.html").is_file()
 
 
-def test_head_other_methods_and_folders_without_a_slash(preview):
-    status, headers, body = raw_request(preview.port, "/zh/index.html", method="HEAD")
+def test_head_other_methods_and_folders_without_a_slash(shared_preview):
+    status, headers, body = raw_request(shared_preview.port, "/zh/index.html", method="HEAD")
     assert (status, body) == (200, b"") and headers["Content-Type"] == "text/html; charset=utf-8"
-    assert raw_request(preview.port, "/zh/index.html", method="POST")[0] == 405
-    status, headers, _ = raw_request(preview.port, "/zh")
+    assert raw_request(shared_preview.port, "/zh/index.html", method="POST")[0] == 405
+    status, headers, _ = raw_request(shared_preview.port, "/zh")
     assert (status, headers["Location"]) == (301, "/zh/")
-    assert "Traceback" not in preview.log.read_text(encoding="utf-8")
-    assert "Uncaught exception" not in preview.log.read_text(encoding="utf-8")
+    assert "Traceback" not in shared_preview.log.read_text(encoding="utf-8")
+    assert "Uncaught exception" not in shared_preview.log.read_text(encoding="utf-8")
 
 
 def test_a_port_that_needs_administrator_rights_is_one_line(fixture_site, monkeypatch):
