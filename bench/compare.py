@@ -332,6 +332,19 @@ def bench_size(tools: Tools, size: int, rounds: int, seed: int, preview: bool) -
     return lines
 
 
+def memory_at(tools: Tools, size: int, seed: int) -> list[str]:
+    """Return a line on our clean build (search index included) of a `size`-case corpus: its
+    time and the peak memory of its largest process."""
+    rng = random.Random(seed)
+    root = tools.root / f"n{size}"
+    content = write_ours([make_case(rng, i + 1) for i in range(size)], root)
+    clean(root / "out-ours", root / "cache-ours")
+    run = measure(tools.ours(content, root / "out-ours"), env=tools.ours_env(root))
+    return [f"### N = {size:,} cases, ours only", "",
+            f"- clean build with the search index: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, "
+            f"peak memory {run.peak_mb:.0f} MB ({count_pages(root / 'out-ours'):,} pages)"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--peers", type=Path, required=True, help="the virtual environment of bench/peers.txt")
@@ -340,12 +353,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-preview", action="store_true", help="skip the preview's save-to-reload")
     parser.add_argument("--keep", type=Path, help="write the corpora here and keep them")
+    parser.add_argument("--memory-at", type=int, default=0, metavar="N",
+                        help="also build an N-case corpus with ours alone, for its time and peak memory")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="booklet-compare-"))
     tools = Tools(args.peers.resolve(), root)
     try:
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in (int(s) for s in args.sizes.split(",") if s):
             print("\n".join(bench_size(tools, size, args.rounds, args.seed, not args.no_preview)), "\n", flush=True)
+        if args.memory_at:
+            print("\n".join(memory_at(tools, args.memory_at, args.seed)), "\n", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

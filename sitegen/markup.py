@@ -1,6 +1,7 @@
 """Markdown → HTML for case bodies: sanitised, with stable heading anchors and Chinese line joining."""
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 import threading
@@ -86,6 +87,7 @@ class Rendered:
     dropped: tuple[Dropped, ...] = ()        # what sanitising removed, in the order written
 
 
+@functools.lru_cache(maxsize=4096)  # headings recur (a translation asks for its source's again)
 def slugify(text: str) -> str:
     """Return an ASCII anchor for a heading: pinyin for Chinese, words for Latin; may be ''."""
     words = []
