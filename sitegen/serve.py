@@ -24,7 +24,7 @@ from .cache import Cache
 from .errors import BuildFailed, Fault, Problem, os_reason
 from .model import Site
 from .render import page_digests, plan_pages, render_site, render_status
-from .write import sync_site
+from .write import sync_site, write_page
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2   # how often files are compared
@@ -60,6 +60,8 @@ class Preview:
         self.site: Site | None = None
         self.digests: dict[str, str] = {}  # what each page in `out` was made from
         self.status: bytes | None = None  # the status page, made when first asked after a rebuild
+        self.pages: list = []  # the last good build's plan
+        self.deferred: dict[str, str] = {}  # booklet pages not yet rendered for it: path → digest
         self._built: dict | None = None
         self._pending: dict | None = None
         self._pending_since = 0.0
@@ -76,7 +78,8 @@ class Preview:
 
     def rebuild(self) -> None:
         """Bring the preview up to date: only pages whose inputs changed are rendered again (the
-        status page when next asked); on failure keep the problems to show instead of pages."""
+        booklets and the status page when next asked); on failure keep the problems to show
+        instead of pages."""
         started = time.perf_counter()
         self.rebuilds += 1
         try:
@@ -84,10 +87,12 @@ class Preview:
             pages = plan_pages(site)
             digests = page_digests(site, self.paths.templates, pages=pages)
             kept = frozenset(path for path, digest in digests.items() if self.digests.get(path) == digest)
-            outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept, pages=pages)
-            self.digests, self.site, self.status = {}, site, None
+            deferred = {p.path: digests[p.path] for p in pages if p.template == "booklet.html" and p.path not in kept}
+            outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept | set(deferred),
+                                  pages=pages)
+            self.digests, self.site, self.status, self.pages, self.deferred = {}, site, None, pages, deferred
             written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images)
-            self.digests = digests
+            self.digests = {path: digest for path, digest in digests.items() if path not in deferred}
         except BuildFailed as failure:
             self.problems = failure.problems
             print(failure.report("the browser shows them until the next good save"), flush=True)
@@ -104,6 +109,14 @@ class Preview:
             return
         self.problems = []
         print(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files changed).", flush=True)
+
+    def render_deferred(self, path: str) -> None:
+        """Render a booklet page the last rebuild left for when it is asked for."""
+        everything = frozenset(self.digests) | frozenset(self.deferred)
+        for output in render_site(self.site, self.paths.templates, keep=everything - {path}, pages=self.pages):
+            if output.path == path:
+                write_page(self.out, output)
+        self.digests[path] = self.deferred.pop(path)
 
     def status_page(self) -> bytes:
         """Return the translation status page of the last good build (every editorial check, so
@@ -149,6 +162,11 @@ class Preview:
                             problems_page(self.problems).encode("utf-8"), method)
         if path == f"/{STATUS_PAGE}" and self.site is not None:
             return _respond(start_response, "200 OK", "text/html; charset=utf-8", self.status_page(), method)
+        if path.lstrip("/") in self.deferred and not self.problems:
+            try:
+                self.render_deferred(path.lstrip("/"))
+            except Exception:  # a template slip: said in the terminal; the page is served as it was
+                traceback.print_exc()
         target = self.find(path)
         if target is None and self.find(path.rstrip("/") + "/index.html") is not None:
             start_response("301 Moved Permanently", [("Location", path + "/"), ("Content-Length", "0")])

@@ -89,6 +89,11 @@ def page_writer(staging: Path, previous: Path | None):
     return deliver
 
 
+def write_page(out: Path, output: Output) -> None:
+    """Write one page into the preview's folder (a booklet rendered when it was asked for)."""
+    _write_file(out / output.path, output.text.encode("utf-8"))
+
+
 def keep_files(staging: Path, previous: Path, paths) -> None:
     """Give `staging` the `previous` site's files at `paths`, linked (copied where links fail)."""
     for relative in paths:

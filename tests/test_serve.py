@@ -321,3 +321,12 @@ def test_a_port_that_needs_administrator_rights_is_one_line(fixture_site, monkey
         serving.serve(Paths(content=fixture_site()), 80)
     assert fault.value.report() == ("Port 80 cannot be opened: permission denied (ports below 1024 need administrator "
                                     "rights; use one above, e.g. python build.py serve --port 8000)")
+
+
+def test_a_booklet_is_rendered_when_it_is_asked_for(preview):
+    """The big pages are left out of a rebuild and made when the browser asks for them."""
+    assert "完整的一对" in preview.page("zh/booklet.html")
+    preview.edit("cases/full-pair.zh.md", "第二段。", "第二段，为印刷版改过。")
+    wait_for(lambda: "为印刷版改过" in preview.page("zh/cases/full-pair.html"), what="the case page")
+    # (the booklet keeps a line's last characters together: 为印刷<span class="keep">版改过。</span>)
+    assert "为印刷" in preview.page("zh/booklet.html") and "为印刷" in preview.page("booklet.html")
