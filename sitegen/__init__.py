@@ -214,7 +214,7 @@ def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache:
         from .pdf import render_pdfs
         with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
             sync_site(outputs, folders, Path(staged), files)
-            pdfs, problems = render_pdfs(site, Path(staged), pdf_paper)
+            pdfs, problems = render_pdfs(site, Path(staged), pdf_paper, workers)
         del outputs
         if problems:  # located in the content, but for what no content file shows
             raise BuildFailed(_located([p for p in problems if p.path != "pdf"], paths.content)

@@ -83,10 +83,13 @@ class Cache:
     def put_many(self, kind: str, values: dict[str, object]) -> None:
         if self.db is None or not values:
             return
+        items = list(values.items())
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                    [(kind, k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in values.items()])
+                for start in range(0, len(items), 500):  # pickled a few at a time: memory stays flat
+                    self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                        [(kind, k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL))
+                                         for k, v in items[start:start + 500]])
         except sqlite3.Error as error:
             log.info("The build cache could not be written (%s).", error)
 

@@ -12,6 +12,7 @@ from .markup import find_line
 from .model import Site, render_body
 from .render import booklet_editions
 from .urls import pdf_path
+from .cache import on_cores
 
 log = logging.getLogger(__name__)
 
@@ -176,9 +177,27 @@ def image_problems(failed: dict[str, str], refused: list[str], root: Path) -> li
     return problems
 
 
-def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, tuple[str, bytes]], list[Problem]]:
-    """Return every edition as (site path, PDF bytes), rendered from the booklet pages in `staged`,
-    and a problem (on the content's file and line) for each address it refused to fetch."""
+def _print(page: str, staged: Path, styles: tuple[str, ...]) -> tuple[bytes, list[str], dict[str, str]]:
+    """Return one booklet page of `staged` printed to PDF with the `styles` (CSS texts), the
+    addresses it refused to fetch and the images that could not be drawn. Run in a worker."""
+    from weasyprint import CSS, HTML
+    failures = _ImageFailures()
+    weasyprint_log = logging.getLogger("weasyprint")
+    weasyprint_log.addHandler(failures)
+    try:
+        fetcher = make_fetcher(staged)
+        data = HTML(filename=str(staged / page), url_fetcher=fetcher).write_pdf(
+            stylesheets=[CSS(string=style, url_fetcher=fetcher) for style in styles])
+    finally:
+        weasyprint_log.removeHandler(failures)
+    return data, fetcher.refused, failures.failed
+
+
+def render_pdfs(site: Site, staged: Path, paper: str = "a4",
+                workers: int = 1) -> tuple[dict[str, tuple[str, bytes]], list[Problem]]:
+    """Return every edition as (site path, PDF bytes), rendered from the booklet pages in `staged`
+    on `workers` processes, and a problem (on the content's file and line) for each address it
+    refused to fetch or image it could not draw."""
     family = pick_cjk_font(read_font_families())
     if family is None:
         raise BuildFailed([Problem("pdf", 1, "font", *NO_FONT)])
@@ -186,28 +205,23 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4") -> tuple[dict[str, 
     # Quiet before the import: WeasyPrint logs its steps while it loads its own stylesheets.
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    from weasyprint import CSS, HTML  # imported here: only the pdf command needs it
-    failures = _ImageFailures()
+    import weasyprint  # noqa: F401 (imported once here, before the workers start: only pdf needs it)
     weasyprint_log = logging.getLogger("weasyprint")
-    weasyprint_log.addHandler(failures)
     weasyprint_log.propagate = False  # what it says about our files, we say better below
-    result, problems = {}, []
+    editions = booklet_editions(site)
+    source = site.config.source_language
+    jobs = [(page, staged, (PAPER[paper], font_css(family, latin, latin_first=lang not in (None, source))))
+            for page, lang in editions.values()]
     try:
-        for edition, (page, lang) in booklet_editions(site).items():
-            fonts = font_css(family, latin, latin_first=lang not in (None, site.config.source_language))
-            fetcher = make_fetcher(staged)
-            document = HTML(filename=str(staged / page), url_fetcher=fetcher)
-            result[edition] = (pdf_path(edition, paper),
-                               document.write_pdf(stylesheets=[CSS(string=PAPER[paper], url_fetcher=fetcher),
-                                                               CSS(string=fonts, url_fetcher=fetcher)]))
-            problems += refused_problems(site, fetcher.refused, staged, page)
-            problems += image_problems(failures.failed, fetcher.refused, staged)
-            failures.failed.clear()
-            log.info("%s: %d KB", pdf_path(edition, paper), len(result[edition][1]) // 1024)
+        printed = on_cores(_print, jobs, workers if len(jobs) > 1 else 1)
     except RecursionError:
         raise BuildFailed([Problem("pdf", 1, "pdf", "the booklet nests lists, quotations or HTML too deeply "
                                    "to be laid out on paper", "keep lists and quotations a few levels deep")])
     finally:
-        weasyprint_log.removeHandler(failures)
         weasyprint_log.propagate = True
+    result, problems = {}, []
+    for (edition, (page, _)), (data, refused, failed) in zip(editions.items(), printed):
+        result[edition] = (pdf_path(edition, paper), data)
+        problems += refused_problems(site, refused, staged, page) + image_problems(failed, refused, staged)
+        log.info("%s: %d KB", pdf_path(edition, paper), len(data) // 1024)
     return result, sorted(set(problems))

@@ -148,25 +148,22 @@ def _shards(folder: Path) -> dict[tuple[str, str], list[str]]:
     return shards
 
 
-def _stage_copies(folder: Path, staged: Path, shards: dict[tuple[str, str], list[str]],
-                  cache: Cache | None = None, workers: int = 1) -> dict[str, bool]:
-    """Write Pagefind's copy of the case pages of each shard into staged/<n>/<lang>/cases/ (made
-    on `workers` processes, or taken from the cache for a page seen before); return each
-    language, and whether it is indexed in pairs of characters."""
-    languages, jobs, targets = {}, {}, {}
-    for number, ((lang, _), pages) in enumerate(sorted(shards.items())):
-        for name in pages:
-            text = (folder / lang / CASES / name).read_text(encoding="utf-8")
-            if lang not in languages:
-                found = _LANG.search(text)
-                languages[lang] = is_spelled(found.group(1) if found else lang)
-            job = cache_key("index copy", text, languages[lang])
-            jobs[job], targets[staged / str(number) / lang / CASES / name] = (text, languages[lang]), job
-    copies = compute_all(jobs, index_copy, cache or Cache(None), "index copy", workers)
-    for target, job in targets.items():
+def _stage_copies(folder: Path, staged: Path, lang: str, pages: list[str], cache: Cache | None = None,
+                  workers: int = 1) -> bool:
+    """Write Pagefind's copy of a bundle's case `pages` into staged/<lang>/cases/ (made on `workers`
+    processes, or taken from the cache for a page seen before); return whether the language is
+    indexed in pairs of characters."""
+    texts = {name: (folder / lang / CASES / name).read_text(encoding="utf-8") for name in pages}
+    found = _LANG.search(next(iter(texts.values()), ""))
+    spell = is_spelled(found.group(1) if found else lang)
+    jobs = {name: cache_key("index copy", text, spell) for name, text in texts.items()}
+    copies = compute_all({job: (texts[name], spell) for name, job in jobs.items()}, index_copy,
+                         cache or Cache(None), "index copy", workers)
+    for name, job in jobs.items():
+        target = staged / lang / CASES / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(copies[job], encoding="utf-8")
-    return languages
+    return spell
 
 
 def reuse_index(folder: Path, previous: Path, lang: str, bundle: str, pages: list[str]) -> bool:
@@ -215,30 +212,39 @@ def index_site(folder: Path, previous: Path | None = None, cache: Cache | None =
     if not shards:
         return
     with tempfile.TemporaryDirectory(prefix="booklet-search-") as staged:
-        languages = _stage_copies(folder, Path(staged), shards, cache, workers)
-        commands = []
-        for number, ((lang, bundle), pages) in enumerate(sorted(shards.items())):
-            command = [sys.executable, "-m", "pagefind", "--site", str(Path(staged) / str(number)),
-                       "--glob", f"{lang}/{CASE_PAGES}", "--output-path", str(folder / bundle), "--silent"]
-            # Code words are words of no language: nothing to stem, no query to cut into words.
-            command += ["--force-language", "zxx"] if languages.get(lang) else []
-            commands.append((folder / bundle, command, [f"{lang}/{CASES}/{p}" for p in pages]))
-        _run_pagefind(commands, max(1, workers))
+        _run_pagefind(_runs(folder, Path(staged), shards, cache, workers), max(1, workers))
 
 
-def _run_pagefind(commands: list, at_once: int) -> None:
-    """Run Pagefind for every bundle, `at_once` side by side, and check what each wrote."""
-    waiting, running = list(commands), []
+def _runs(folder: Path, staged: Path, shards: dict[tuple[str, str], list[str]], cache: Cache | None, workers: int):
+    """Yield each bundle's Pagefind run (bundle, command, pages), its pages' copies staged just
+    before: only one bundle's pages are in memory at a time, and a bundle is staged while
+    Pagefind indexes the one before."""
+    for number, ((lang, bundle), pages) in enumerate(sorted(shards.items())):
+        site = staged / str(number)
+        spell = _stage_copies(folder, site, lang, pages, cache, workers)
+        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", f"{lang}/{CASE_PAGES}",
+                   "--output-path", str(folder / bundle), "--silent"]
+        # Code words are words of no language: nothing to stem, no query to cut into words.
+        command += ["--force-language", "zxx"] if spell else []
+        yield folder / bundle, command, [f"{lang}/{CASES}/{p}" for p in pages]
+
+
+def _run_pagefind(commands, at_once: int) -> None:
+    """Run Pagefind for every bundle (`commands` yields them as they are ready), `at_once` side by
+    side, and check what each wrote."""
+    waiting, running = iter(commands), []
     try:
-        while waiting or running:
-            while waiting and len(running) < at_once:
-                bundle, command, pages = waiting.pop(0)
+        while True:
+            while len(running) < at_once and (next_run := next(waiting, None)) is not None:
+                bundle, command, pages = next_run
                 try:
                     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 except OSError as error:
                     raise BuildFailed([Problem("search", 1, "pagefind", f"could not run: {error}",
                                                "pip install -r requirements.txt")]) from error
                 running.append((bundle, run, pages))
+            if not running:
+                break
             bundle, run, pages = running.pop(0)
             try:
                 stdout, stderr = run.communicate(timeout=600)
