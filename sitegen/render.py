@@ -111,9 +111,10 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     for path in sorted(templates.rglob("*")):
         if path.is_file():
             shared.update(f"\0{path.relative_to(templates).as_posix()}\0".encode() + path.read_bytes())
+    # What every page is given besides its own data: the site's (has_figures: the menu's link).
     shared.update(pickle.dumps((site.config, site.foreword, sorted(site.images.items()), site.preview,
                                 site.unused_images, [(c.slug, tuple(c.versions)) for c in site.cases],
-                                sorted((downloads or {}).items()))))
+                                sorted((downloads or {}).items()), any(c.figures for c in site.cases))))
 
     def digest(value, langs: frozenset) -> str:
         if isinstance(value, Case):  # met on many pages: pickled once per set of languages shown

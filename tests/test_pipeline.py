@@ -256,3 +256,22 @@ def test_an_edit_re_indexes_only_the_search_bundle_of_its_page(fixture_site, tmp
     assert tree_bytes(out, SEARCH_BUNDLE) == tree_bytes(clean, SEARCH_BUNDLE)
     assert {p.relative_to(out): p.read_bytes() for p in out.glob("pagefind/*/indexed.json")} == {
         p.relative_to(clean): p.read_bytes() for p in clean.glob("pagefind/*/indexed.json")}
+
+
+def test_the_last_key_figures_removed_take_their_link_off_every_kept_page(fixture_site, tmp_path):
+    """Every page's menu links the key figures page while any case has figures: a change that
+    reaches every page without changing what each is given must still render them all again."""
+    content, out = fixture_site(), tmp_path / "out"
+    build(content, out)
+    assert "figures.html" in (out / "zh/glossary.html").read_text(encoding="utf-8")
+    zh, en = content / "cases/full-pair.zh.md", content / "cases/full-pair.en.md"
+    text = zh.read_text(encoding="utf-8")
+    zh.write_text(text[:text.index("key_figures:")] + text[text.index("---\n", 4):], encoding="utf-8")
+    text = en.read_text(encoding="utf-8")
+    en.write_text(text.replace("key_figures:\n  money: total investment\n  people: people taking part\n", ""),
+                  encoding="utf-8")
+    build(content, out)
+    assert "figures.html" not in (out / "zh/glossary.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    sitegen.build(sitegen.Paths(content=content, out=clean, cache=tmp_path / "fresh-cache"))
+    assert tree_bytes(out, SEARCH_BUNDLE) == tree_bytes(clean, SEARCH_BUNDLE)
