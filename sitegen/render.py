@@ -459,30 +459,32 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
 
 
 _RENDER_PAGE = _DELIVER = None  # what the worker processes inherit (fork): render, then deliver
+_PAGES: list[Page] = []  # the pages to render, inherited too: a task names its pages by number
 
 
-def _render_chunk(chunk: list[Page]) -> list[Output]:
-    if _DELIVER is None:
-        return [_RENDER_PAGE(page) for page in chunk]
-    return [_DELIVER(_RENDER_PAGE(page)) for page in chunk]
+def _render_chunk(numbers: list[int]) -> list[Output]:
+    rendered = (_RENDER_PAGE(_PAGES[n]) for n in numbers)
+    return list(rendered) if _DELIVER is None else [_DELIVER(output) for output in rendered]
 
 
 def _render_pages(pages: list[Page], render_page, workers: int, deliver=None) -> list[Output]:
     """Return the pages rendered, on `workers` processes when there are many: each booklet (the
-    largest pages by far) as a task of its own, the others in chunks."""
-    global _RENDER_PAGE, _DELIVER
+    largest pages by far) as a task of its own, the others in chunks. The workers have the pages
+    already (forked): a task sends only their numbers, not their cases."""
+    global _RENDER_PAGE, _DELIVER, _PAGES
     if len(pages) < 200:
         workers = 1
-    big = [[p] for p in pages if p.template == "booklet.html"]
-    rest = [p for p in pages if p.template != "booklet.html"]
+    big = [[n] for n, page in enumerate(pages) if page.template == "booklet.html"]
+    rest = [n for n, page in enumerate(pages) if page.template != "booklet.html"]
     size = max(1, len(rest) // (workers * 8))
     chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
-    _RENDER_PAGE, _DELIVER = render_page, deliver
+    _RENDER_PAGE, _DELIVER, _PAGES = render_page, deliver, pages
     try:
         return [output for done in on_cores(_render_chunk, [(c,) for c in chunks], workers, inherited=True)
                 for output in done]
     finally:
         _RENDER_PAGE = _DELIVER = None
+        _PAGES = []
 
 
 def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:
