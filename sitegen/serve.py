@@ -122,8 +122,13 @@ class Preview:
         """Return the translation status page of the last good build (every editorial check, so
         made when asked rather than on every save)."""
         if self.status is None and self.site is not None:
-            findings, statuses = check_site(self.site, self.paths.content, self.paths.templates)
-            self.status = render_status(self.site, findings, statuses, self.paths.templates).encode("utf-8")
+            try:
+                findings, statuses = check_site(self.site, self.paths.content, self.paths.templates)
+                self.status = render_status(self.site, findings, statuses, self.paths.templates).encode("utf-8")
+            except Exception as error:  # a template slip must not stop the preview: said here and there
+                traceback.print_exc()
+                return problems_page([Problem(str(self.paths.templates), 1, type(error).__name__, str(error),
+                                              "see the terminal for details")]).encode("utf-8")
         return self.status or b""
 
     def poll(self) -> bool:

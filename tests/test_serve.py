@@ -330,3 +330,18 @@ def test_a_booklet_is_rendered_when_it_is_asked_for(preview):
     wait_for(lambda: "为印刷版改过" in preview.page("zh/cases/full-pair.html"), what="the case page")
     # (the booklet keeps a line's last characters together: 为印刷<span class="keep">版改过。</span>)
     assert "为印刷" in preview.page("zh/booklet.html") and "为印刷" in preview.page("booklet.html")
+
+
+def test_a_broken_status_template_shows_its_problem_not_an_error(fixture_site, tmp_path):
+    """The status page is made when asked for: a slip in its template is shown, and the
+    preview goes on."""
+    import sitegen
+    from sitegen.serve import Preview
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    (templates / "status.html").write_text("{{ no_such_thing.at_all }}", encoding="utf-8")
+    preview = Preview(sitegen.Paths(content=fixture_site(), templates=templates), tmp_path / "out")
+    preview.start()
+    page = preview.status_page().decode("utf-8")
+    assert "UndefinedError" in page and "no_such_thing" in page
+    assert (tmp_path / "out/zh/index.html").is_file()
