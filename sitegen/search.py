@@ -1,7 +1,7 @@
 """Full-text search: Pagefind indexes the written site, in bundles per language.
 
 Pagefind reads a copy of each case page made for it; the published pages stay as they are.
-A language's pages go into bundles of at most SHARD_PAGES pages (by a hash of each slug, so a
+A language's pages go into bundles of about SHARD_PAGES pages (by a hash of each slug, so a
 page stays in its bundle): Pagefind's memory stays small, bundles are made side by side, an
 edit re-indexes one bundle, and the search page merges them (mergeIndex) into one search.
 
@@ -36,7 +36,7 @@ from .urls import CASES, bundle_path
 
 log = logging.getLogger(__name__)
 CASE_PAGES = f"{CASES}/*.html"  # only case pages are indexed (they carry data-pagefind-body)
-SHARD_PAGES = 250  # the most pages one Pagefind bundle indexes: its memory and an edit's cost stay small
+SHARD_PAGES = 250  # the most pages a Pagefind bundle holds on average (by hash, some a few more)
 PAGES_FILE = "indexed.json"  # beside each bundle: the pages it indexes, so a build can tell it may keep it
 SPELLED = ("zh", "ja", "th")  # languages written without spaces: indexed in pairs of characters
 SPACE = "\ue002"  # a space of a spelled text (Pagefind would squeeze it out of an excerpt)
@@ -183,7 +183,7 @@ def reuse_index(folder: Path, previous: Path, lang: str, bundle: str, pages: lis
     return True
 
 
-def _indexed_pages(bundle: Path) -> set[str] | None:
+def _indexed_pages(bundle: Path) -> set[str]:
     """Return the pages a bundle indexes, as recorded beside it when it was made."""
     return set(json.loads((bundle / PAGES_FILE).read_text(encoding="utf-8")))
 
@@ -204,7 +204,7 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def index_site(folder: Path, previous: Path | None = None, cache: Cache | None = None, workers: int = 1) -> None:
-    """Write the search index of each language of the site in `folder`: bundles of at most
+    """Write the search index of each language of the site in `folder`: bundles of about
     SHARD_PAGES case pages (bundle_paths), made by Pagefind `workers` at a time, or taken from
     the `previous` site for a bundle none of whose pages changed."""
     shards = {place: pages for place, pages in _shards(folder).items()
