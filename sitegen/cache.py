@@ -107,16 +107,18 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bool = False) -> list:
+def on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bool = False,
+             chunked: bool = False) -> list:
     """Return [work(*args) for args in jobs], computed on `workers` processes (each taking jobs
-    in chunks). `inherited`: `work` relies on what the processes inherit from this one (fork
+    in chunks, unless the jobs are `chunked` already: then one at a time, so that the cores stay
+    evenly busy). `inherited`: `work` relies on what the processes inherit from this one (fork
     only); where processes cannot fork, it runs here."""
     import multiprocessing
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers < 2 or (inherited and not can_fork):
         return [work(*args) for args in jobs]
     with multiprocessing.get_context("fork" if can_fork else None).Pool(workers, initializer=quiet_worker) as pool:
-        return pool.starmap(work, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+        return pool.starmap(work, jobs, chunksize=1 if chunked else max(1, len(jobs) // (workers * 8)))
 
 
 def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,

@@ -213,7 +213,7 @@ def render_pdfs(site: Site, staged: Path, paper: str = "a4",
     jobs = [(page, staged, (PAPER[paper], font_css(family, latin, latin_first=lang not in (None, source))))
             for page, lang in editions.values()]
     try:
-        printed = on_cores(_print, jobs, workers if len(jobs) > 1 else 1)
+        printed = on_cores(_print, jobs, workers if len(jobs) > 1 else 1, chunked=True)
     except RecursionError:
         raise BuildFailed([Problem("pdf", 1, "pdf", "the booklet nests lists, quotations or HTML too deeply "
                                    "to be laid out on paper", "keep lists and quotations a few levels deep")])

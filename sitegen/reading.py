@@ -6,7 +6,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from .config import GlossaryEntry
-from .terminology import term_pattern
+from .terminology import may_hold, term_pattern
 
 _TAG = re.compile(r"(<[^>]+>)")
 _SKIP = re.compile(r"^<(/?)(a|h[1-6]|code|pre|button|span class=\"gloss)\b")
@@ -17,11 +17,15 @@ def explain_terms(html: str, glossary: tuple[GlossaryEntry, ...], lang: str) -> 
 
     Only running text counts: not headings, links or code.
     """
-    patterns = [(entry, term_pattern(entry, lang)) for entry in glossary]
-    patterns = [(e, p) for e, p in patterns if p is not None]
+    # Only the terms the page may hold somewhere (tags included) are looked for in each text.
+    folded = html.casefold()
+    patterns = [(entry, pattern) for entry in glossary
+                if (pattern := term_pattern(entry, lang)) is not None and may_hold(entry, lang, folded)]
     used: list[GlossaryEntry] = []
     parts, depth = _TAG.split(html), 0
     for index, part in enumerate(parts):
+        if not patterns:
+            break
         if part.startswith("<"):
             skip = _SKIP.match(part)
             if skip:
@@ -29,12 +33,14 @@ def explain_terms(html: str, glossary: tuple[GlossaryEntry, ...], lang: str) -> 
             continue
         if depth or not part.strip():
             continue
-        found = []  # (start, end, entry), looked for in the text as written, never in a tip
+        found, folded = [], part.casefold()  # (start, end, entry): in the text as written, never in a tip
         for entry, pattern in patterns:
-            match = None if entry in used else pattern.search(part)
+            match = pattern.search(part) if may_hold(entry, lang, folded) else None
             if match and all(match.end() <= s or match.start() >= e for s, e, _ in found):
                 found.append((match.start(), match.end(), entry))
                 used.append(entry)
+        if found:
+            patterns = [(e, p) for e, p in patterns if all(e is not f for _, _, f in found)]
         for start, end, entry in sorted(found, reverse=True):
             part = part[:start] + _marked(entry, lang, part[start:end]) + part[end:]
         parts[index] = part

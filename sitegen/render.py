@@ -480,7 +480,8 @@ def _render_pages(pages: list[Page], render_page, workers: int, deliver=None) ->
     chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
     _RENDER_PAGE, _DELIVER, _PAGES = render_page, deliver, pages
     try:
-        return [output for done in on_cores(_render_chunk, [(c,) for c in chunks], workers, inherited=True)
+        jobs = [(chunk,) for chunk in chunks]
+        return [output for done in on_cores(_render_chunk, jobs, workers, inherited=True, chunked=True)
                 for output in done]
     finally:
         _RENDER_PAGE = _DELIVER = None

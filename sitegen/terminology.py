@@ -2,6 +2,7 @@
 variant), found whatever quotes and plurals the text uses, both by the check and by the tooltips."""
 from __future__ import annotations
 
+import functools
 import re
 
 from .config import GlossaryEntry
@@ -17,19 +18,42 @@ _QUOTES = "\"'“”‘’"
 def renderings(entry: GlossaryEntry, lang: str) -> list[str]:
     """Return the accepted renderings of a term in `lang`: the glossary's, without a parenthesis,
     then its variants."""
+    return list(_renderings(entry.translation.get(lang, ""), entry.variants.get(lang, ())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _renderings(translation: str, variants: tuple[str, ...]) -> tuple[str, ...]:
     found = []
-    for words in (entry.translation.get(lang, ""), *entry.variants.get(lang, ())):
+    for words in (translation, *variants):
         words = re.sub(r"\s*\(.*?\)", "", words).strip()
         if words and words not in found:
             found.append(words)
-    return found
+    return tuple(found)
 
 
 def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
     """Return how a term is found in text: any accepted rendering, any quote mark for a quote mark,
     a hyphen for a space (Party building, Party-building alliance), singular or plural, any case."""
+    return _pattern(_renderings(entry.translation.get(lang, ""), entry.variants.get(lang, ())))
+
+
+def may_hold(entry: GlossaryEntry, lang: str, folded_text: str) -> bool:
+    """Return False when `folded_text` (casefolded) cannot hold the term: no rendering's longest
+    run of letters is in it. A quick test, before the slower pattern is searched."""
+    return any(needle in folded_text for needle in _needles(entry.translation.get(lang, ""),
+                                                            entry.variants.get(lang, ())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _needles(translation: str, variants: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(max(re.split(f"[ \\-{re.escape(_QUOTES)}]", words), key=len).casefold()
+                 for words in _renderings(translation, variants))
+
+
+@functools.lru_cache(maxsize=1024)  # asked for on every translated page
+def _pattern(renderings: tuple[str, ...]) -> re.Pattern | None:
     alternatives = []
-    for words in renderings(entry, lang):
+    for words in renderings:
         parts = [f"[{re.escape(_QUOTES)}]" if char in _QUOTES else "[ -]" if char in " -" else re.escape(char)
                  for char in words]
         alternatives.append("".join(parts))

@@ -267,6 +267,21 @@ def test_explain_terms_marks_only_the_first_use_in_running_text():
     assert '<h2 id="h">Homestays</h2>' in marked and '<a href="x">homestays</a>' in marked
 
 
+def test_the_quick_test_for_a_term_never_hides_a_spelling_the_pattern_finds():
+    from sitegen.config import GlossaryEntry
+    from sitegen.reading import explain_terms
+    from sitegen.terminology import may_hold, term_pattern
+    entry = GlossaryEntry("lianmeng", "联盟", "liánméng", {"en": "Party-building alliance (PBA)"},
+                          {"en": "A compact."}, {"en": ("“red” partnership",)})
+    pattern = term_pattern(entry, "en")
+    for text in ("PARTY BUILDING ALLIANCES", "party-building alliance", "a \"Red\" Partnership here",
+                 "‘red’ partnerships", "Party‐building", "no term at all", "Party-buildingalliance"):
+        found = pattern.search(text) is not None
+        assert may_hold(entry, "en", text.casefold()) or not found, text
+        marked, used = explain_terms(f"<p>{text}</p>", (entry,), "en")
+        assert (used == [entry]) == found, text
+
+
 def test_parallel_blocks_pair_up():
     from sitegen.reading import split_blocks
     assert split_blocks('<p>a</p>\n<ul>\n<li>b</li>\n</ul>\n<hr>\n<h2 id="x">c</h2>') == [
