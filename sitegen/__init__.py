@@ -57,7 +57,8 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
         raise BuildFailed(_located(list(files.problems), content))
     problems: list[Problem] = []
     texts: dict[str, str | None] = {}
-    for path, raw in files.texts.items():
+    for path in list(files.texts):
+        raw = files.texts.pop(path)  # each file's bytes let go once decoded: a large site's add up
         text, found = decode(raw, path) if raw is not None else (None, [])
         problems += found
         texts[path] = text  # None when unreadable: already reported, and not to be reported again

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 log = logging.getLogger(__name__)
 FOLDER = ".booklet-cache"
+BATCH = 500  # values pickled into the cache at a time: memory stays flat
 
 
 def _fingerprint() -> str:
@@ -52,6 +54,7 @@ class Cache:
 
     def __init__(self, folder: Path | None):
         self.db: sqlite3.Connection | None = None
+        self.folder, self._pid, self._forked = folder, os.getpid(), None
         if folder is None:
             return
         try:
@@ -63,8 +66,22 @@ class Cache:
             log.info("Working without the build cache in %s (%s).", folder, error)
             self.db = None
 
-    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
-        """Return the values found for `keys`."""
+    @property
+    def usable(self) -> bool:
+        """Whether values put here can be read back (the folder could be opened)."""
+        return self.db is not None
+
+    def here(self) -> Cache:
+        """Return this cache as this process may use it: a forked worker opens a connection of
+        its own (an SQLite connection must not cross a fork)."""
+        if self._pid == os.getpid() or self.folder is None:
+            return self
+        if self._forked is None or self._forked._pid != os.getpid():
+            self._forked = Cache(self.folder)
+        return self._forked
+
+    def get_many(self, kind: str, keys: Iterable[str], kept: Callable | None = None) -> dict[str, object]:
+        """Return the values found for `keys`: of each, `kept(value)` when given (what to hold of it)."""
         keys = list(dict.fromkeys(keys))
         found: dict[str, object] = {}
         if self.db is None:
@@ -74,7 +91,7 @@ class Cache:
                 chunk = keys[start:start + 500]
                 rows = self.db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
                                        f"({','.join('?' * len(chunk))})", [kind, *chunk])
-                found.update((k, pickle.loads(v)) for k, v in rows)
+                found.update((k, kept(pickle.loads(v)) if kept else pickle.loads(v)) for k, v in rows)
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
             log.info("The build cache could not be read (%s); computing again.", error)
             return {}
@@ -86,10 +103,10 @@ class Cache:
         items = list(values.items())
         try:
             with self.db:
-                for start in range(0, len(items), 500):  # pickled a few at a time: memory stays flat
+                for start in range(0, len(items), BATCH):  # pickled a few at a time: memory stays flat
                     self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
                                         [(kind, k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL))
-                                         for k, v in items[start:start + 500]])
+                                         for k, v in items[start:start + BATCH]])
         except sqlite3.Error as error:
             log.info("The build cache could not be written (%s).", error)
 
@@ -113,22 +130,57 @@ def on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bool = 
     in chunks, unless the jobs are `chunked` already: then one at a time, so that the cores stay
     evenly busy). `inherited`: `work` relies on what the processes inherit from this one (fork
     only); where processes cannot fork, it runs here."""
+    return list(each_on_cores(work, jobs, workers, inherited, chunked))
+
+
+def each_on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bool = False,
+                  chunked: bool = False) -> Iterator:
+    """Yield work(*args) for args in jobs, in order, as on_cores computes them."""
     import multiprocessing
     can_fork = "fork" in multiprocessing.get_all_start_methods()
     if workers < 2 or (inherited and not can_fork):
-        return [work(*args) for args in jobs]
+        yield from (work(*args) for args in jobs)
+        return
+    release_memory()  # a forked worker starts as large as this process
     with multiprocessing.get_context("fork" if can_fork else None).Pool(workers, initializer=quiet_worker) as pool:
-        return pool.starmap(work, jobs, chunksize=1 if chunked else max(1, len(jobs) // (workers * 8)))
+        yield from pool.imap(_apply, ((work, args) for args in jobs),
+                             chunksize=1 if chunked else max(1, len(jobs) // (workers * 8)))
+
+
+def release_memory() -> None:
+    """Give the memory this process freed back to the system, where the C library keeps it
+    (glibc: what a step's temporary values left behind otherwise stays in the process)."""
+    import ctypes
+    import ctypes.util
+    import gc
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to ask
+        pass
+
+
+def _apply(task: tuple[Callable, tuple]):
+    work, args = task
+    return work(*args)
 
 
 def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
-                workers: int, inherited: bool = False) -> dict[str, object]:
+                workers: int, inherited: bool = False, kept: Callable | None = None) -> dict[str, object]:
     """Return work(*args) for every job (key → args): from the cache where it has them, the rest
-    computed across `workers` processes (in this one when there are few) and then cached."""
-    results = cache.get_many(kind, jobs)
+    computed across `workers` processes (in this one when there are few) and then cached.
+
+    `kept(value)`: what to hold of each value once it is in the cache (the whole value stays
+    there), so that a large part of every value need not be in memory all at once.
+    """
+    results = cache.get_many(kind, jobs, kept)
     missing = [k for k in jobs if k not in results]
-    computed = dict(zip(missing, on_cores(work, [jobs[k] for k in missing], workers if len(missing) >= 50 else 1,
-                                          inherited)))
-    cache.put_many(kind, computed)
-    results.update(computed)
+    computed = each_on_cores(work, [jobs[k] for k in missing], workers if len(missing) >= 50 else 1, inherited)
+    batch: dict[str, object] = {}
+    for number, (job, value) in enumerate(zip(missing, computed), 1):
+        batch[job] = value
+        if len(batch) == BATCH or number == len(missing):
+            cache.put_many(kind, batch)
+            results.update((k, kept(v)) if kept else (k, v) for k, v in batch.items())
+            batch = {}
     return results

@@ -6,7 +6,7 @@ import html as htmllib
 import re
 import threading
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -80,7 +80,7 @@ class Heading:
 class Rendered:
     """A body as HTML, with the shape the build compares across languages."""
 
-    html: str
+    html: str | None  # None: held without it (read back from the build cache when asked for)
     blocks: tuple[str, ...]  # tag of each top-level block, in order: h2, p, ul…
     headings: tuple[Heading, ...]
     links: tuple[Link, ...] = ()             # every link and image, as the Markdown wrote them
@@ -225,20 +225,40 @@ def sanitise(html: str) -> str:
 
 
 _RENDERED: dict[tuple, Rendered] = {}  # this process's renderings: one per body, anchors and trust
+# Where the HTML of the renderings held without it is (html None): the build cache. A build holds
+# every body's shape for its checks, but not its HTML, which the page that shows it reads back.
+_STORE: list[Cache] = []
 
 
-def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: bool = False) -> Rendered:
+def render_markdown(text: str, anchors: tuple[str, ...] | None = None, trusted: bool = False,
+                    html: bool = True) -> Rendered:
     """Return the body as HTML; headings take `anchors` in order when given (a translation).
 
     Unless the site `trusted` its raw HTML, the HTML is sanitised and what was removed is listed.
+    `html`: False when only the body's shape is wanted (its blocks, headings and links): its
+    HTML may then be None.
     """
-    found = _RENDERED.get((text, anchors, trusted))
+    job = (text, anchors, trusted)
+    found = _RENDERED.get(job)
     if found is None:
-        found = _RENDERED[(text, anchors, trusted)] = _render(text, anchors, trusted)
+        found = _RENDERED[job] = _render(text, anchors, trusted)
+    elif found.html is None and html:  # in the cache: read back, not held (a page shows a body once)
+        stored = _STORE[0].here().get_many("body", [cache_key("body", *job)]) if _STORE else {}
+        found = next(iter(stored.values()), None) or _render(text, anchors, trusted)
     return found
 
 
-render_markdown.cache_clear = _RENDERED.clear  # what a fresh process starts with
+def _clear() -> None:
+    _RENDERED.clear()
+    _STORE.clear()
+
+
+render_markdown.cache_clear = _clear  # what a fresh process starts with
+
+
+def _shape(rendered: Rendered) -> Rendered:
+    """Return a rendering without its HTML: what a build holds of it once it is in the cache."""
+    return replace(rendered, html=None)
 
 
 def _render(text: str, anchors: tuple[str, ...] | None, trusted: bool) -> Rendered:
@@ -263,10 +283,13 @@ def prerender(sources: Iterable[str], translations: Iterable[tuple[str, str]], t
     """Render every body a build needs at once, across processes and from the build cache:
     first the sources, then the translations, which take their sources' heading anchors."""
     variants = {False, trusted}  # the alignment check reads a source as published or not
+    kept = _shape if cache.usable else None
+    if kept:
+        _STORE[:] = [cache]
 
     def fill(jobs: dict[tuple, tuple]) -> None:
         keys = {cache_key("body", *job): job for job in jobs if job not in _RENDERED}
-        done = compute_all(keys, _render, cache, "body", workers)
+        done = compute_all(keys, _render, cache, "body", workers, kept=kept)
         _RENDERED.update((job, done[k]) for k, job in keys.items())
 
     fill({(text, None, t): None for text in sources for t in variants})
@@ -274,11 +297,14 @@ def prerender(sources: Iterable[str], translations: Iterable[tuple[str, str]], t
           for text, source in translations for t in variants})
 
 
-def render_version(body: str, source_body: str | None = None, trusted: bool = False) -> Rendered:
-    """Return a body as HTML; a translation (with its source's body) takes the source's heading anchors."""
+def render_version(body: str, source_body: str | None = None, trusted: bool = False,
+                   html: bool = True) -> Rendered:
+    """Return a body as HTML (`html` False: its shape only); a translation (with its source's
+    body) takes the source's heading anchors."""
     if source_body is None:
-        return render_markdown(body, None, trusted)
-    return render_markdown(body, tuple(h.anchor for h in render_markdown(source_body).headings), trusted)
+        return render_markdown(body, None, trusted, html)
+    anchors = tuple(h.anchor for h in render_markdown(source_body, html=False).headings)
+    return render_markdown(body, anchors, trusted, html)
 
 
 def block_lines(text: str, first_line: int) -> list[int]:

@@ -64,11 +64,12 @@ class Site:
         return grouped
 
 
-def render_body(versions: dict[str, Version], lang: str, config: Config) -> Rendered:
-    """Return one language's body rendered as published: a translation with its source's anchors."""
+def render_body(versions: dict[str, Version], lang: str, config: Config, html: bool = True) -> Rendered:
+    """Return one language's body rendered as published: a translation with its source's anchors
+    (`html` False: its shape only, for a check)."""
     source = config.source_language
     return render_version(versions[lang].body, None if lang == source else versions[source].body,
-                          config.allow_raw_html)
+                          config.allow_raw_html, html)
 
 
 def _block_name(tag: str) -> str:
@@ -77,9 +78,9 @@ def _block_name(tag: str) -> str:
 
 def check_alignment(source: Version, translation: Version) -> list[Problem]:
     """Return a problem if the translation's headings and paragraphs do not follow the source's."""
-    theirs = render_markdown(source.body).blocks
+    theirs = render_markdown(source.body, html=False).blocks
     # Rendered with the source's anchors, as the page will be: one Markdown pass serves both.
-    ours = render_version(translation.body, source.body).blocks
+    ours = render_version(translation.body, source.body, html=False).blocks
     if ours == theirs:
         return []
     lines = block_lines(translation.body, translation.body_line)
@@ -185,7 +186,7 @@ def check_links(version: Version, rendered: Rendered, cases: dict[str, Case], dr
                                         "case:SLUG with the slug of a published case, e.g. case:"
                                         + (next(iter(cases), "my-case"))))
             elif anchor and anchor not in {h.anchor for h in render_markdown(
-                    target.versions[source_language].body).headings}:
+                    target.versions[source_language].body, html=False).headings}:
                 problems.append(Problem(*where, "link", f"case:{slug}#{anchor}: no such section",
                                         "the anchor of one of that case's headings"))
         elif tag == "img" and not address:
@@ -323,10 +324,12 @@ def build_site(texts: dict[str, str | None], config: Config, images: dict[str, P
     """Return the Site from the decoded Markdown files (None: unreadable), or None and every problem.
 
     Drafts are checked always, but kept only in a preview. Of the `images`, only those a
-    page uses are kept, to be published.
+    page uses are kept, to be published. `texts` is emptied once read: the versions hold what
+    the site needs of them, and a large site's text is not held twice while its bodies render.
     """
     images = images or {}
     sources, translations, foreword, unreadable, problems = read_versions(texts, config, cache, workers)
+    texts.clear()
     if cache is not None:
         _prerender(sources, translations, foreword, config, cache, workers)
     problems += check_orders(sources)
@@ -343,7 +346,7 @@ def build_site(texts: dict[str, str | None], config: Config, images: dict[str, P
     by_slug, source, used = {c.slug: c for c in published}, config.source_language, set()
     for versions in [c.versions for c in published] + [foreword]:
         for lang, version in versions.items():
-            rendered = render_body(versions, lang, config)
+            rendered = render_body(versions, lang, config, html=False)
             found, uses = check_links(version, rendered, by_slug, drafts, images, source, frozenset(unreadable))
             problems += found
             used |= uses

@@ -122,7 +122,7 @@ def refused_problems(site: Site, refused: list[str], root: Path, page: str) -> l
         found = []
         for versions in [c.versions for c in site.cases] + [site.foreword]:
             for lang, version in versions.items():
-                written = [link.address for link in render_body(versions, lang, site.config).links
+                written = [link.address for link in render_body(versions, lang, site.config, html=False).links
                            if same(link.address, url)]
                 written += [url] if not written and url in version.body else []
                 for address in written[:1]:

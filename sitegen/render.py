@@ -405,7 +405,7 @@ def bodies_of(site: Site, page: Page) -> dict:
 
 def headings(site: Site, case: Case, lang: str):
     """Return the section headings of a case in `lang`, with anchors shared across languages."""
-    return render_body(case.versions, lang, site.config).headings
+    return render_body(case.versions, lang, site.config, html=False).headings
 
 
 def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,

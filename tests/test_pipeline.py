@@ -70,6 +70,20 @@ def test_the_cache_is_safe_to_delete_or_to_find_broken(fixture_site, tmp_path):
     assert tree_bytes(tmp_path / "a", SEARCH_BUNDLE) == tree_bytes(tmp_path / "c", SEARCH_BUNDLE)
 
 
+def test_a_build_holds_the_bodies_shape_and_reads_their_html_back_from_the_cache(fixture_site, tmp_path):
+    content = fixture_site()
+    markup.render_markdown.cache_clear()
+    build(content, tmp_path / "a")
+    held = list(markup._RENDERED.values())
+    assert held and all(r.html is None and r.blocks for r in held)  # the memory a large site needs
+    markup.render_markdown.cache_clear()
+    (tmp_path / "nowhere").write_text("a file, not a folder: no cache")
+    sitegen.build(sitegen.Paths(content=content, out=tmp_path / "b", cache=tmp_path / "nowhere"))
+    assert all(r.html for r in markup._RENDERED.values())  # no cache to read them back from: kept
+    assert tree_bytes(tmp_path / "a", SEARCH_BUNDLE) == tree_bytes(tmp_path / "b", SEARCH_BUNDLE)
+    markup.render_markdown.cache_clear()
+
+
 def test_a_cached_value_is_keyed_by_the_generator_too():
     cache = Cache(None)
     assert cache.get_many("body", [key("x")]) == {}  # no folder: no cache, no error
