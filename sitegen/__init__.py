@@ -43,11 +43,13 @@ class Paths:
 
 
 def load_site(content: Path, preview: bool = False, cache: Cache | None = None, workers: int = 1,
-              stages: Stages | None = None) -> Site:
+              stages: Stages | None = None, decoded: dict | None = None) -> Site:
     """Return the checked Site of a content folder, or raise BuildFailed with every problem.
 
     A preview keeps draft cases; a publishing build leaves them out. With a `cache`, the bodies
     are rendered at once, on `workers` processes, and what the cache holds is not rendered again.
+    `decoded`: the last call's files (path → (bytes, text, problems)), updated here: a file read
+    again with the same bytes is not decoded again (the preview, on every save).
     """
     unusable = folder_problem(content)
     if unusable:
@@ -59,7 +61,13 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
     texts: dict[str, str | None] = {}
     for path in list(files.texts):
         raw = files.texts.pop(path)  # each file's bytes let go once decoded: a large site's add up
-        text, found = decode(raw, path) if raw is not None else (None, [])
+        last = decoded.get(path) if decoded is not None else None
+        if last is not None and last[0] == raw:
+            text, found = last[1], list(last[2])
+        else:
+            text, found = decode(raw, path) if raw is not None else (None, [])
+            if decoded is not None:
+                decoded[path] = (raw, text, tuple(found))
         problems += found
         texts[path] = text  # None when unreadable: already reported, and not to be reported again
     config, found = parse_config({p: t for p, t in texts.items() if t is not None}, set(texts))

@@ -151,11 +151,8 @@ def release_memory() -> None:
     """Give the memory this process freed back to the system, where the C library keeps it
     (glibc: what a step's temporary values left behind otherwise stays in the process)."""
     import ctypes
-    import ctypes.util
-    import gc
-    gc.collect()
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        ctypes.CDLL(None).malloc_trim(0)  # the C library this process already has
     except (OSError, AttributeError):  # not glibc: nothing to ask
         pass
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime
 import hashlib
+import heapq
 import pickle
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ from .interface import month_names
 from .reading import explain_terms, split_blocks
 from .search import bundle_paths, is_spelled
 from .cache import key, on_cores
+from .content import Version
 from .model import Case, Site, render_body
 from .urls import (HOME, ROBOTS, ROOT_PAGES, SITEMAP, booklet_anchor, booklet_path, bundle_path, case_path,
                    edition_name, feed_path, home_path, page_path, parallel_path, relative_url, term_path)
@@ -106,7 +108,8 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     """Return, for each page, a digest of everything it is made from: the site's data, the
     templates, which cases exist in which languages, and what its template is given. A page whose
     digest is the one recorded for the file of the last build need not be rendered again."""
-    pages, memo = pages or plan_pages(site), {}
+    global _VERSION_DIGESTS
+    pages, memo, versions = pages or plan_pages(site), {}, {}
     shared = hashlib.sha256()
     for path in sorted(templates.rglob("*")):
         if path.is_file():
@@ -121,12 +124,19 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
             if (value.slug, langs) not in memo:
                 memo[value.slug, langs] = _case_digest(value, langs)
             return memo[value.slug, langs]
+        if value is None or isinstance(value, (str, int, float)):  # repr() tells them apart
+            return repr(value)
         if isinstance(value, (list, tuple)):
             return "[" + ",".join(digest(v, langs) for v in value) + "]"
         if isinstance(value, dict):
             return "{" + ",".join(f"{k!r}:{digest(v, langs)}" for k, v in value.items()) + "}"
         if isinstance(value, Volume):
             return digest((value.slug, value.area, value.part, value.cases), langs)
+        if isinstance(value, Version):  # a case page's own: the same object while its file is unchanged
+            last = _VERSION_DIGESTS.get(id(value))
+            found = last[1] if last and last[0] is value else hashlib.sha256(pickle.dumps(value)).hexdigest()
+            versions[id(value)] = (value, found)
+            return found
         return hashlib.sha256(pickle.dumps(value)).hexdigest()
 
     languages: dict[tuple, list[str]] = {}
@@ -135,13 +145,15 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     source = site.config.source_language
     # A page shows its own language's version of a case, and the source's (a translation takes
     # its anchors, a parallel page shows it), or every language it lists (the bilingual booklet).
-    found = {page.path: key("page", shared.hexdigest(), page.path, page.template, page.title, page.description,
+    everything = shared.hexdigest()
+    found = {page.path: key("page", everything, page.path, page.template, page.title, page.description,
                             languages[page.key],
                             digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
              for page in pages}
-    found[SITEMAP] = key("sitemap", shared.hexdigest(), [(p.path, p.key, p.lang) for p in pages])
+    _VERSION_DIGESTS = versions
+    found[SITEMAP] = key("sitemap", everything, [(p.path, p.key, p.lang) for p in pages])
     for lang in site.config.codes:
-        found[feed_path(lang)] = key("feed", shared.hexdigest(), digest(feed_cases(site, lang), frozenset((lang,))))
+        found[feed_path(lang)] = key("feed", everything, digest(feed_cases(site, lang), frozenset((lang,))))
     return found
 
 
@@ -156,6 +168,7 @@ def feed_cases(site: Site, lang: str) -> list[Case]:
     return [c for c in cases if c.slug in newest]
 
 
+_VERSION_DIGESTS: dict[int, tuple] = {}  # id → (version, digest): the last call's, for a preview's next
 _CASE_DIGESTS: dict[tuple, tuple] = {}  # (slug, languages) → (what it was made of, digest): the last call's
 
 
@@ -187,7 +200,8 @@ def compare_figures(cases: list[Case], ui: dict,
         if not rows:
             continue
         top = max(_magnitude(f.value) for _, f in rows) or 1
-        ranked = sorted(rows, key=lambda r: -_magnitude(r[1].value))[:limit]
+        ranked = (sorted(rows, key=lambda r: -_magnitude(r[1].value)) if limit is None else
+                  heapq.nsmallest(limit, rows, key=lambda r: -_magnitude(r[1].value)))  # the same, sooner
         result.append((group, [(case, figure, round(100 * _magnitude(figure.value) / top, 1))
                              for case, figure in ranked], len(rows)))
     return result

@@ -66,7 +66,9 @@ def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
                     if _is_dir(entry) or is_wanted(relative):
                         problems.append(problem)
                     continue
-            kind = _kind(real)
+                kind = _kind(real)
+            else:  # what the folder listing says already: no call to the system per file
+                kind = _entry_kind(entry)
             problem = _misnamed(relative, kind)
             if problem:
                 problems.append(problem)
@@ -76,6 +78,15 @@ def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
             elif kind == "file" and is_wanted(relative):
                 found[relative] = real
     return dict(sorted(found.items())), sorted(problems)
+
+
+def _entry_kind(entry: os.DirEntry) -> str:
+    """Return _kind() of a folder entry that is not a link."""
+    try:
+        return ("folder" if entry.is_dir(follow_symlinks=False) else
+                "file" if entry.is_file(follow_symlinks=False) else "other")
+    except OSError:
+        return "other"
 
 
 def _kind(path: Path) -> str:

@@ -271,12 +271,13 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
             continue
         _write_file(target, data)
         written += 1
+    root = len(str(out)) + 1
     for folder, dirs, names in os.walk(out, topdown=False):
+        inside = folder[root:].replace(os.sep, "/")  # thousands of files: strings, not Paths
         for name in names:
-            path = Path(folder) / name
-            relative = path.relative_to(out).as_posix()
+            relative = f"{inside}/{name}" if inside else name
             if relative not in wanted and relative not in kept and relative != MARKER:
-                path.unlink()
+                os.unlink(os.path.join(folder, name))
         if folder != str(out) and not os.listdir(folder):
             os.rmdir(folder)
     (out / MARKER).write_text("Preview written by build.py serve.\n", encoding="utf-8")
