@@ -70,12 +70,22 @@ class Preview:
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
         """Return (modification time, size) of every watched file: content, templates, assets."""
-        state = {}
-        for folder in (self.paths.content, self.paths.templates, self.paths.assets):
-            for path in folder.rglob("*"):
-                if path.is_file() and not path.name.startswith((".#", "~")) and not path.name.endswith("~"):
-                    stat = path.stat()
-                    state[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        state: dict[str, tuple[int, int]] = {}
+        pending = [str(folder) for folder in (self.paths.content, self.paths.templates, self.paths.assets)]
+        while pending:  # os.scandir: thousands of files every POLL_SECONDS, so no Path for each
+            try:
+                entries = list(os.scandir(pending.pop()))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_dir(follow_symlinks=False):  # as rglob: a linked folder could loop
+                        pending.append(entry.path)
+                    elif entry.is_file() and not entry.name.startswith((".#", "~")) and not entry.name.endswith("~"):
+                        stat = entry.stat()
+                        state[entry.path] = (stat.st_mtime_ns, stat.st_size)
+                except OSError:  # gone between the listing and the look
+                    continue
         return state
 
     def rebuild(self) -> None:
