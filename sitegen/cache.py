@@ -98,15 +98,18 @@ class Cache:
         return found
 
     def put_many(self, kind: str, values: dict[str, object]) -> None:
-        if self.db is None or not values:
-            return
         items = list(values.items())
+        for start in range(0, len(items), BATCH):  # pickled a few at a time: memory stays flat
+            self.put_pickled(kind, {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in items[start:start + BATCH]})
+
+    def put_pickled(self, kind: str, pickled: dict[str, bytes]) -> None:
+        """Store values pickled already (pickle.HIGHEST_PROTOCOL)."""
+        if self.db is None or not pickled:
+            return
         try:
             with self.db:
-                for start in range(0, len(items), BATCH):  # pickled a few at a time: memory stays flat
-                    self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                        [(kind, k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL))
-                                         for k, v in items[start:start + BATCH]])
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                                    [(kind, k, v) for k, v in pickled.items()])
         except sqlite3.Error as error:
             log.info("The build cache could not be written (%s).", error)
 
@@ -162,6 +165,16 @@ def _apply(task: tuple[Callable, tuple]):
     return work(*args)
 
 
+_JOBS: tuple[Callable, dict] | None = None  # compute_all's work and jobs, for its forked workers
+
+
+def _pickled(job: str, work: Callable | None = None, args: tuple = ()) -> bytes:
+    """Return a job's value pickled: its work and arguments given, or inherited (forked) by key."""
+    if work is None:
+        work, args = _JOBS[0], _JOBS[1][job]
+    return pickle.dumps(work(*args), pickle.HIGHEST_PROTOCOL)
+
+
 def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
                 workers: int, inherited: bool = False, kept: Callable | None = None) -> dict[str, object]:
     """Return work(*args) for every job (key → args): from the cache where it has them, the rest
@@ -170,14 +183,26 @@ def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
     `kept(value)`: what to hold of each value once it is in the cache (the whole value stays
     there), so that a large part of every value need not be in memory all at once.
     """
+    global _JOBS
     results = cache.get_many(kind, jobs, kept)
     missing = [k for k in jobs if k not in results]
-    computed = each_on_cores(work, [jobs[k] for k in missing], workers if len(missing) >= 50 else 1, inherited)
-    batch: dict[str, object] = {}
-    for number, (job, value) in enumerate(zip(missing, computed), 1):
-        batch[job] = value
-        if len(batch) == BATCH or number == len(missing):
-            cache.put_many(kind, batch)
-            results.update((k, kept(v)) if kept else (k, v) for k, v in batch.items())
-            batch = {}
+    workers = workers if len(missing) >= 50 else 1
+    import multiprocessing
+    # Values come back pickled, to be stored as they are and read into fresh objects: pickling a
+    # value here would leave a UTF-8 copy of each of its Chinese strings in memory (CPython keeps
+    # it). Forked workers find their jobs' arguments by key, so none is pickled here either.
+    by_key = workers < 2 or "fork" in multiprocessing.get_all_start_methods()
+    _JOBS = (work, jobs)
+    try:
+        computed = each_on_cores(_pickled, [(k,) if by_key else (k, work, jobs[k]) for k in missing], workers,
+                                 inherited or by_key)
+        batch: dict[str, bytes] = {}
+        for number, (job, value) in enumerate(zip(missing, computed), 1):
+            batch[job] = value
+            if len(batch) == BATCH or number == len(missing):
+                cache.put_pickled(kind, batch)
+                results.update((k, kept(pickle.loads(v)) if kept else pickle.loads(v)) for k, v in batch.items())
+                batch = {}
+    finally:
+        _JOBS = None
     return results
