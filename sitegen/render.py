@@ -5,7 +5,6 @@ from dataclasses import dataclass, field, replace
 import datetime
 import hashlib
 import heapq
-import pickle
 import re
 from pathlib import Path
 
@@ -115,12 +114,12 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
         if path.is_file():
             shared.update(f"\0{path.relative_to(templates).as_posix()}\0".encode() + path.read_bytes())
     # What every page is given besides its own data: the site's (has_figures: the menu's link).
-    shared.update(pickle.dumps((site.config, site.foreword, sorted(site.images.items()), site.preview,
-                                site.unused_images, [(c.slug, tuple(c.versions)) for c in site.cases],
-                                sorted((downloads or {}).items()), any(c.figures for c in site.cases))))
+    shared.update(_written((site.config, site.foreword, sorted(site.images.items()), site.preview,
+                            site.unused_images, [(c.slug, tuple(c.versions)) for c in site.cases],
+                            sorted((downloads or {}).items()), any(c.figures for c in site.cases))))
 
     def digest(value, langs: frozenset) -> str:
-        if isinstance(value, Case):  # met on many pages: pickled once per set of languages shown
+        if isinstance(value, Case):  # met on many pages: digested once per set of languages shown
             if (value.slug, langs) not in memo:
                 memo[value.slug, langs] = _case_digest(value, langs)
             return memo[value.slug, langs]
@@ -134,10 +133,10 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
             return digest((value.slug, value.area, value.part, value.cases), langs)
         if isinstance(value, Version):  # a case page's own: the same object while its file is unchanged
             last = _VERSION_DIGESTS.get(id(value))
-            found = last[1] if last and last[0] is value else hashlib.sha256(pickle.dumps(value)).hexdigest()
+            found = last[1] if last and last[0] is value else hashlib.sha256(_written(value)).hexdigest()
             versions[id(value)] = (value, found)
             return found
-        return hashlib.sha256(pickle.dumps(value)).hexdigest()
+        return hashlib.sha256(_written(value)).hexdigest()
 
     languages: dict[tuple, list[str]] = {}
     for page in pages:
@@ -155,6 +154,13 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     for lang in site.config.codes:
         found[feed_path(lang)] = key("feed", everything, digest(feed_cases(site, lang), frozenset((lang,))))
     return found
+
+
+def _written(value) -> bytes:
+    """Return what a digest is taken of: the value as repr() writes it (the model's dataclasses
+    write every field), encoded. Not pickled: pickling a string keeps a UTF-8 copy of it in
+    memory for as long as it lives, and the model's Chinese text lives for the whole build."""
+    return repr(value).encode("utf-8", "surrogatepass")
 
 
 def feed_cases(site: Site, lang: str) -> list[Case]:
@@ -181,7 +187,7 @@ def _case_digest(case: Case, langs: frozenset) -> str:
     if last and last[1] == facts and last[0].keys() == shown.keys() and all(
             last[0][code] is version for code, version in shown.items()):
         return last[2]
-    found = hashlib.sha256(pickle.dumps((replace(case, versions=shown), tuple(case.versions)))).hexdigest()
+    found = hashlib.sha256(_written((replace(case, versions=shown), tuple(case.versions)))).hexdigest()
     _CASE_DIGESTS[case.slug, langs] = (shown, facts, found)
     return found
 
