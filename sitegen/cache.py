@@ -100,7 +100,8 @@ class Cache:
     def put_many(self, kind: str, values: dict[str, object]) -> None:
         items = list(values.items())
         for start in range(0, len(items), BATCH):  # pickled a few at a time: memory stays flat
-            self.put_pickled(kind, {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in items[start:start + BATCH]})
+            self.put_pickled(kind, {k: pickle.dumps(v, pickle.HIGHEST_PROTOCOL)
+                                    for k, v in items[start:start + BATCH]})
 
     def put_pickled(self, kind: str, pickled: dict[str, bytes]) -> None:
         """Store values pickled already (pickle.HIGHEST_PROTOCOL)."""
