@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 from .cache import Cache, compute_all, key as cache_key
 
 # The last few characters of a Chinese paragraph, so that no line ends up holding one alone.
-_TAIL = re.compile(r"([\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’…—%0-9A-Za-z]{2,4})(</p>)")
+_TAIL = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’…—%0-9A-Za-z]{2,4}\Z")
 
 
 _QR_CODES: dict[tuple[str, str], Markup] = {}  # this process's codes, by address and label
@@ -48,8 +48,15 @@ def _draw_qr(url: str, label: str) -> str:
 
 
 def keep_tails(html: str) -> str:
-    """Return HTML whose paragraphs end with their last characters bound together (no one-character widow)."""
-    return _TAIL.sub(r'<span class="keep">\1</span>\2', html)
+    """Return HTML whose paragraphs end with their last characters bound together (no one-character
+    widow): the last two to four before each </p>. (Looked for at each </p>, not by one pattern
+    over the whole page: that tried every character of it.)"""
+    parts = html.split("</p>")
+    for index, part in enumerate(parts[:-1]):
+        tail = _TAIL.search(part[-4:])
+        if tail:
+            parts[index] = f'{part[:len(part) - len(tail.group())]}<span class="keep">{tail.group()}</span>'
+    return "</p>".join(parts)
 
 
 def prefix_ids(html: str, prefix: str) -> str:

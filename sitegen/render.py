@@ -365,9 +365,13 @@ def body_html(site: Site, case_or_foreword, lang: str, page_path: str, in_bookle
     if in_booklet:  # ids first: the case links below already point into the booklet
         slug = case_or_foreword.slug if isinstance(case_or_foreword, Case) else "foreword"
         html = keep_tails(shift_headings(prefix_ids(html, booklet_anchor(slug, lang) + "-")))
-    html = _CASE_HREF.sub(case_link, html)
-    html = _BACKLINK_TITLE.sub(lambda m: f'{m.group(1)}{escape(site.config.ui[lang]["footnote_back"])}"', html)
-    html = _IMAGE_SRC.sub(lambda m: f'{m.group(1)}="{relative_url(page_path, m.group(2))}"', html)
+    # Each pattern only where its text is (most bodies have no link, note or image to mend).
+    if 'href="case:' in html:
+        html = _CASE_HREF.sub(case_link, html)
+    if "footnote-backref" in html:
+        html = _BACKLINK_TITLE.sub(lambda m: f'{m.group(1)}{escape(site.config.ui[lang]["footnote_back"])}"', html)
+    if '="images/' in html:
+        html = _IMAGE_SRC.sub(lambda m: f'{m.group(1)}="{relative_url(page_path, m.group(2))}"', html)
     # Sanitised when rendered (or trusted by the site's own choice): the one place it is marked safe.
     return Markup(html)
 

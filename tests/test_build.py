@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import sitegen
 from sitegen.errors import BuildFailed, Fault
@@ -280,6 +281,16 @@ def test_the_quick_test_for_a_term_never_hides_a_spelling_the_pattern_finds():
         assert may_hold(entry, "en", text.casefold()) or not found, text
         marked, used = explain_terms(f"<p>{text}</p>", (entry,), "en")
         assert (used == [entry]) == found, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["中", "文", "。", "“", "a", "Z", "5", "%", " ", "<p>", "</p>", "<b>", "</b>",
+                                 "x", "<", "/", "p", ">"]), max_size=40).map("".join))
+def test_keep_tails_binds_what_one_pattern_over_the_page_would(html):
+    import re
+    from sitegen.booklet import keep_tails
+    whole = re.compile(r"([\u3400-\u9fff\uff00-\uffef\u3000-\u303f“”‘’…—%0-9A-Za-z]{2,4})(</p>)")
+    assert keep_tails(html) == whole.sub(r'<span class="keep">\1</span>\2', html)
 
 
 def test_parallel_blocks_pair_up():
