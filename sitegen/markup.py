@@ -30,6 +30,7 @@ _INLINE_TAG = r"<(?!/?(?:p|h[1-6]|ul|ol|li|dl|dt|dd|div|table|thead|tbody|tr|td|
 _WIDE_BREAK = re.compile(rf"([{_WIDE}])((?:{_INLINE_TAG})*)[ \t]*\n[ \t]*((?:{_INLINE_TAG})*)(?=[{_WIDE}])")
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"  # a Chinese character, for every check that looks for one
 _HAN = re.compile(HAN)
+_LINK_TAG = re.compile(r"<(?:a|img)\b", re.IGNORECASE)  # what the inventory would list as a link
 
 
 # What a body may hold once rendered: what the booklet's Markdown produces (with attribute
@@ -268,14 +269,15 @@ def _render(text: str, anchors: tuple[str, ...] | None, trusted: bool) -> Render
     html = md.convert(text)
     # Links are checked as written (an image whose address the sanitiser drops is still a
     # broken image); what was removed is only worded when the sanitiser changed something.
-    written = inventory(html)
+    # The inventory reads the HTML again: only for a body with a link or image, or one the
+    # sanitiser changed (most have neither).
+    safe = html if trusted else sanitise(html)  # always: the inventory only words the warnings
+    links: tuple[Link, ...] = ()
     dropped: tuple[Dropped, ...] = ()
-    if not trusted:
-        safe = sanitise(html)  # always: the inventory only words the warnings
-        dropped = tuple(written.dropped) if safe != html else ()
-        html = safe
-    return Rendered(join_wide_lines(html), tuple(md.shape.blocks), tuple(md.shape.headings),
-                    tuple(written.links), dropped)
+    if safe != html or _LINK_TAG.search(html):
+        written = inventory(html)
+        links, dropped = tuple(written.links), tuple(written.dropped) if safe != html else ()
+    return Rendered(join_wide_lines(safe), tuple(md.shape.blocks), tuple(md.shape.headings), links, dropped)
 
 
 def prerender(sources: Iterable[str], translations: Iterable[tuple[str, str]], trusted: bool,
