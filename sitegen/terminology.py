@@ -18,7 +18,12 @@ _QUOTES = "\"'“”‘’"
 def renderings(entry: GlossaryEntry, lang: str) -> list[str]:
     """Return the accepted renderings of a term in `lang`: the glossary's, without a parenthesis,
     then its variants."""
-    return list(_renderings(entry.translation.get(lang, ""), entry.variants.get(lang, ())))
+    return list(_renderings(*_words(entry, lang)))
+
+
+def _words(entry: GlossaryEntry, lang: str) -> tuple[str, tuple[str, ...]]:
+    """Return what a term's renderings are made from, hashable (for the memos below)."""
+    return entry.translation.get(lang, ""), entry.variants.get(lang, ())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -34,14 +39,13 @@ def _renderings(translation: str, variants: tuple[str, ...]) -> tuple[str, ...]:
 def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
     """Return how a term is found in text: any accepted rendering, any quote mark for a quote mark,
     a hyphen for a space (Party building, Party-building alliance), singular or plural, any case."""
-    return _pattern(_renderings(entry.translation.get(lang, ""), entry.variants.get(lang, ())))
+    return _pattern(_renderings(*_words(entry, lang)))
 
 
 def may_hold(entry: GlossaryEntry, lang: str, folded_text: str) -> bool:
     """Return False when `folded_text` (casefolded) cannot hold the term: no rendering's longest
     run of letters is in it. A quick test, before the slower pattern is searched."""
-    return any(needle in folded_text for needle in _needles(entry.translation.get(lang, ""),
-                                                            entry.variants.get(lang, ())))
+    return any(needle in folded_text for needle in _needles(*_words(entry, lang)))
 
 
 @functools.lru_cache(maxsize=1024)
