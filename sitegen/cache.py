@@ -141,7 +141,7 @@ def each_on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bo
                   chunked: bool = False) -> Iterator:
     """Yield work(*args) for args in jobs, in order, as on_cores computes them."""
     import multiprocessing
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    can_fork = forks()
     if workers < 2 or (inherited and not can_fork):
         yield from (work(*args) for args in jobs)
         return
@@ -149,6 +149,12 @@ def each_on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bo
     with multiprocessing.get_context("fork" if can_fork else None).Pool(workers, initializer=quiet_worker) as pool:
         yield from pool.imap(_apply, ((work, args) for args in jobs),
                              chunksize=1 if chunked else max(1, len(jobs) // (workers * 8)))
+
+
+def forks() -> bool:
+    """Whether worker processes can be forked (they then inherit this one's values)."""
+    import multiprocessing
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def release_memory() -> None:
@@ -188,11 +194,10 @@ def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
     results = cache.get_many(kind, jobs, kept)
     missing = [k for k in jobs if k not in results]
     workers = workers if len(missing) >= 50 else 1
-    import multiprocessing
     # Values come back pickled, to be stored as they are and read into fresh objects: pickling a
     # value here would leave a UTF-8 copy of each of its Chinese strings in memory (CPython keeps
     # it). Forked workers find their jobs' arguments by key, so none is pickled here either.
-    by_key = workers < 2 or "fork" in multiprocessing.get_all_start_methods()
+    by_key = workers < 2 or forks()
     _JOBS = (work, jobs)
     try:
         computed = each_on_cores(_pickled, [(k,) if by_key else (k, work, jobs[k]) for k in missing], workers,
