@@ -12,7 +12,7 @@ from typing import Iterator
 from . import interface
 from .config import DATA_FILES, parse_config
 from .content import decode
-from .sources import folder_problem, read_content
+from .sources import ContentFiles, folder_problem, read_content
 from .check import run_checks
 from .errors import WARNING, BuildFailed, Problem, from_problems
 from .typography import check_data_typography, check_page_typography
@@ -22,7 +22,7 @@ from .review import Status, read_last_changes, read_snapshots, translation_statu
 from .model import Site, build_site
 from .render import Output, page_digests, plan_pages, qr_codes, render_site
 from .booklet import prerender_qr
-from .cache import FOLDER as CACHE_FOLDER, Cache
+from .cache import FOLDER as CACHE_FOLDER, Cache, Recall
 from .stamps import (input_stamp, is_up_to_date, kept_pages, record_build, record_pages, record_search_index,
                      search_index_reusable)
 from .write import check_output_folder, keep_files, page_writer, sync_site, write_site
@@ -43,18 +43,19 @@ class Paths:
 
 
 def load_site(content: Path, preview: bool = False, cache: Cache | None = None, workers: int = 1,
-              stages: Stages | None = None, decoded: dict | None = None) -> Site:
+              stages: Stages | None = None, decoded: dict | None = None, files: ContentFiles | None = None) -> Site:
     """Return the checked Site of a content folder, or raise BuildFailed with every problem.
 
     A preview keeps draft cases; a publishing build leaves them out. With a `cache`, the bodies
     are rendered at once, on `workers` processes, and what the cache holds is not rendered again.
     `decoded`: the last call's files (path → (bytes, text, problems)), updated here: a file read
-    again with the same bytes is not decoded again (the preview, on every save).
+    again with the same bytes is not decoded again (the preview, on every save). `files`: the
+    folder's files when the caller has read them (the preview reads only what changed).
     """
     unusable = folder_problem(content)
     if unusable:
         raise BuildFailed([unusable])
-    files = read_content(content)
+    files = read_content(content) if files is None else files
     if files.problems:  # a folder or link to mend first: what follows from it would only mislead
         raise BuildFailed(_located(list(files.problems), content))
     problems: list[Problem] = []
@@ -70,7 +71,9 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
                 decoded[path] = (raw, text, tuple(found))
         problems += found
         texts[path] = text  # None when unreadable: already reported, and not to be reported again
-    config, found = parse_config({p: t for p, t in texts.items() if t is not None}, set(texts))
+    # Absent (a marker) and unreadable (None) files are told apart, as parse_config does.
+    config, found = _CONFIGS("config", tuple(texts.get(name, DATA_FILES) for name in DATA_FILES),
+                             lambda: parse_config({p: t for p, t in texts.items() if t is not None}, set(texts)))
     problems += found
     if config is None:
         raise BuildFailed(_located(problems, content))
@@ -81,6 +84,9 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
     if problems:
         raise BuildFailed(_located(problems, content))
     return site
+
+
+_CONFIGS = Recall()  # the preview's: the same data files give the very same Config
 
 
 def _located(problems: list, content: Path) -> list:

@@ -8,8 +8,10 @@ without it.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import operator
 import os
 import pickle
 import sqlite3
@@ -212,3 +214,60 @@ def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
     finally:
         _JOBS = None
     return results
+
+
+
+_RECALLING = False  # whether Recall answers: only in the preview, which asks again and again
+_MISSING = object()
+
+
+@contextlib.contextmanager
+def recalling() -> Iterator[None]:
+    """Let every Recall answer from what it kept, while in the block (a preview's rebuild).
+    Elsewhere a Recall keeps nothing: a one-off build would only hold its inputs longer."""
+    global _RECALLING
+    _RECALLING = True
+    try:
+        yield
+    finally:
+        _RECALLING = False
+
+
+class Recall:
+    """The last answer for each key, given again while it is asked of the very same objects.
+
+    For the preview, which asks the same questions on every save: a file that did not change
+    parses to the objects it parsed to before, so whatever is made only of them (a case, a
+    page, a page's digest) is recalled by identity, without hashing or comparing any text.
+    """
+
+    every: list[Recall] = []  # all of them: forget_all()
+
+    def __init__(self):
+        self._answers: dict = {}
+        Recall.every.append(self)
+
+    @classmethod
+    def forget_all(cls) -> None:
+        """Drop every answer kept (a test's fresh preview must owe nothing to an earlier one)."""
+        for recall in cls.every:
+            recall._answers.clear()
+
+    def __call__(self, key, made_of: tuple, compute: Callable):
+        """Return compute(), or the answer it gave for `key` when made of the same objects."""
+        answer = self.get(key, made_of, _MISSING)
+        if answer is _MISSING:
+            answer = compute()
+            self.put(key, made_of, answer)
+        return answer
+
+    def get(self, key, made_of: tuple, default=None):
+        """Return the answer kept for `key` if it was made of the same objects, else `default`."""
+        last = self._answers.get(key) if _RECALLING else None
+        if last is not None and len(last[0]) == len(made_of) and all(map(operator.is_, last[0], made_of)):
+            return last[1]
+        return default
+
+    def put(self, key, made_of: tuple, answer) -> None:
+        if _RECALLING:
+            self._answers[key] = (made_of, answer)

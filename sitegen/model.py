@@ -12,7 +12,7 @@ from .config import Config, Term
 from .content import CASES_DIR, FOREWORD, Facts, Version, parse_version
 from .errors import Problem
 from .figures import KeyFigure
-from .cache import Cache, compute_all, key as cache_key
+from .cache import Cache, Recall, compute_all, key as cache_key
 from .markup import HEADINGS, Rendered, block_lines, locate, prerender, render_markdown, render_version
 from .sources import IMAGES_DIR
 
@@ -121,8 +121,7 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
           config: Config, unreadable: set[str]) -> tuple[list[Case], list[Problem]]:
     """Return the cases with their translations; `unreadable` sources were reported already."""
     problems: list[Problem] = []
-    versions: dict[str, dict[str, Version]] = {slug: {config.source_language: v}
-                                               for slug, (v, _) in sources.items()}
+    offered: dict[str, list[Version]] = {slug: [] for slug in sources}  # each case's translations, in order
     for translation in translations:
         slug = translation.translation_of
         if slug in unreadable and slug not in sources:
@@ -133,26 +132,46 @@ def _pair(sources: dict[str, tuple[Version, Facts]], translations: list[Version]
                                     "the slug of an existing source case: "
                                     + (", ".join(sorted(sources)) or "there are none yet")))
             continue
-        twin = versions[slug].get(translation.lang)
+        offered[slug].append(translation)
+    cases = []
+    for slug, (source, facts) in sources.items():
+        mine = offered[slug]
+        case, found = _PAIRS(slug, (source, facts, config, *mine), lambda: _case(source, facts, mine, config))
+        cases.append(case)
+        problems += found
+    cases.sort(key=lambda c: (c.order, c.slug))
+    return cases, problems
+
+
+_FIGURES = Recall()  # the preview's: each case's last key figures
+_PAIRS = Recall()  # the preview's: a case made of the very same versions is the very same Case
+
+
+def _case(source: Version, facts: Facts, translations: list[Version], config: Config) -> tuple[Case, list[Problem]]:
+    """Return a case with those of its translations that follow the source, and a problem for
+    each that does not."""
+    problems: list[Problem] = []
+    versions = {config.source_language: source}
+    for translation in translations:
+        twin = versions.get(translation.lang)
         if twin:
             problems.append(Problem(translation.path, translation.line_of("translation_of"), "translation_of",
-                                    f"'{slug}' is already translated into {translation.lang} by {twin.path}",
+                                    f"'{source.slug}' is already translated into {translation.lang} by {twin.path}",
                                     "one translation per language; delete or rename one"))
             continue
-        source, facts = sources[slug]
         found = check_labels(facts.figures, translation) + check_alignment(source, translation)
         problems += found
         if not found:
-            versions[slug][translation.lang] = translation
-    cases = []
-    for slug, (_, facts) in sources.items():
-        figures = tuple(replace(f, labels={lang: v.figure_labels[f.id]
-                                           for lang, v in versions[slug].items()})
-                        for f in facts.figures)
-        cases.append(Case(slug, facts.order, facts.areas, facts.themes, facts.date, figures,
-                          dict(sorted(versions[slug].items())), facts.draft))
-    cases.sort(key=lambda c: (c.order, c.slug))
-    return cases, problems
+            versions[translation.lang] = translation
+    figures = tuple(replace(f, labels={lang: v.figure_labels[f.id] for lang, v in versions.items()})
+                    for f in facts.figures)
+    # The last figures of this case, where they are written the same: what is made of them
+    # (the figures page's ranking) is then recalled too, while a body is being edited.
+    last = _FIGURES.get(source.slug, ())
+    figures = last if last is not None and repr(last) == repr(figures) else figures
+    _FIGURES.put(source.slug, (), figures)
+    return Case(source.slug, facts.order, facts.areas, facts.themes, facts.date, figures,
+                dict(sorted(versions.items())), facts.draft), problems
 
 
 def _is_remote(address: str) -> bool:
@@ -220,7 +239,7 @@ def check_orders(sources: dict[str, tuple[Version, Facts]]) -> list[Problem]:
 
 
 _CONFIG: Config | None = None  # the config the worker processes parse files with (inherited: fork)
-_PARSED: dict[str, tuple] = {}  # this process's last answers (a preview asks again on every save)
+_PARSED = Recall()  # the preview's: a file whose text is the very same parses to the very same objects
 
 
 def _parse(text: str, path: str):
@@ -231,20 +250,25 @@ def parse_versions(texts: dict[str, str], config: Config, cache: Cache | None = 
                    workers: int = 1) -> dict[str, tuple]:
     """Return parse_version's answer for each file (path → text), from the cache for a file seen
     before with the same text and data files, the others parsed on `workers` processes."""
-    global _CONFIG, _PARSED
+    global _CONFIG
+    answers = {path: _PARSED.get(path, (text, config), None) for path, text in texts.items()}
+    missing = {path: texts[path] for path, answer in answers.items() if answer is None}
     if cache is None:
-        return {path: parse_version(text, path, config) for path, text in texts.items()}
-    settings = hashlib.sha256(pickle.dumps(config)).hexdigest()
-    jobs = {path: cache_key("version", settings, path, text) for path, text in texts.items()}
-    known = {job: _PARSED[job] for job in jobs.values() if job in _PARSED}
-    _CONFIG = config
-    try:
-        parsed = compute_all({job: (texts[path], path) for path, job in jobs.items() if job not in known}, _parse,
-                             cache, "version", workers, inherited=True)
-    finally:
-        _CONFIG = None
-    _PARSED = {**known, **parsed}  # the same objects next time: a page made of them is known unchanged
-    return {path: _PARSED[job] for path, job in jobs.items()}
+        computed = {path: parse_version(text, path, config) for path, text in missing.items()}
+    else:
+        settings = hashlib.sha256(pickle.dumps(config)).hexdigest()
+        jobs = {path: cache_key("version", settings, path, text) for path, text in missing.items()}
+        _CONFIG = config
+        try:
+            parsed = compute_all({job: (missing[path], path) for path, job in jobs.items()}, _parse,
+                                 cache, "version", workers, inherited=True)
+        finally:
+            _CONFIG = None
+        computed = {path: parsed[job] for path, job in jobs.items()}
+    for path, answer in computed.items():
+        _PARSED.put(path, (texts[path], config), answer)
+        answers[path] = answer
+    return answers
 
 
 def read_versions(texts: dict[str, str | None], config: Config, cache: Cache | None = None, workers: int = 1):
@@ -310,13 +334,26 @@ def _align_foreword(foreword: dict[str, Version], source: str,
 
 def _prerender(sources: dict[str, tuple[Version, Facts]], translations: list[Version],
                foreword: dict[str, Version], config: Config, cache: Cache, workers: int) -> None:
-    """Render every body at once (sources first: translations take their anchors)."""
+    """Render every body at once (sources first: translations take their anchors), but those
+    rendered last time with the very same texts (the preview)."""
     source = config.source_language
-    pairs = [(t.body, sources[t.translation_of][0].body) for t in translations if t.translation_of in sources]
+    jobs = {v.path: (v.body,) for v, _ in sources.values()}
+    jobs.update({t.path: (t.body, sources[t.translation_of][0].body) for t in translations
+                 if t.translation_of in sources})
     if source in foreword:
-        pairs += [(v.body, foreword[source].body) for lang, v in foreword.items() if lang != source]
-    prerender([v.body for v, _ in sources.values()] + [v.body for lang, v in foreword.items() if lang == source],
-              pairs, config.allow_raw_html, cache, workers)
+        jobs.update({v.path: (v.body,) if lang == source else (v.body, foreword[source].body)
+                     for lang, v in foreword.items()})
+    jobs = {path: texts for path, texts in jobs.items() if not _PRERENDERED.get(path, (config, *texts))}
+    prerender([texts[0] for texts in jobs.values() if len(texts) == 1],
+              [texts for texts in jobs.values() if len(texts) == 2], config.allow_raw_html, cache, workers)
+    for path, texts in jobs.items():
+        _PRERENDERED.put(path, (config, *texts), True)
+
+
+_PRERENDERED = Recall()  # the preview's: the bodies rendered already, by file
+
+
+_SHAPES = Recall()  # the preview's: a body's shape (its links), while it and its source are the very same
 
 
 def build_site(texts: dict[str, str | None], config: Config, images: dict[str, Path] | None = None,
@@ -346,10 +383,12 @@ def build_site(texts: dict[str, str | None], config: Config, images: dict[str, P
     by_slug, source, used = {c.slug: c for c in published}, config.source_language, set()
     for versions in [c.versions for c in published] + [foreword]:
         for lang, version in versions.items():
-            rendered = render_body(versions, lang, config, html=False)
-            found, uses = check_links(version, rendered, by_slug, drafts, images, source, frozenset(unreadable))
-            problems += found
-            used |= uses
+            rendered = _SHAPES(version.path, (version, versions[source], config),
+                               lambda: render_body(versions, lang, config, html=False))
+            if rendered.links:
+                found, uses = check_links(version, rendered, by_slug, drafts, images, source, frozenset(unreadable))
+                problems += found
+                used |= uses
     if problems:
         return None, problems
     return Site(config, foreword, tuple(published), {path: images[path] for path in sorted(used)}, preview,

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import heapq
 import re
+import sys
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
@@ -16,7 +17,7 @@ from .figures import format_figure
 from .interface import month_names
 from .reading import explain_terms, split_blocks
 from .search import bundle_paths, is_spelled
-from .cache import key, on_cores
+from .cache import Recall, key, on_cores
 from .content import Version
 from .model import Case, Site, render_body
 from .urls import (HOME, ROBOTS, ROOT_PAGES, SITEMAP, booklet_anchor, booklet_path, bundle_path, case_path,
@@ -57,36 +58,19 @@ def plan_pages(site: Site) -> list[Page]:
                           config.title[lang], config.subtitle[lang],
                           {"cases": cases[:size], "total": len(cases), "foreword": foreword}))
         for index, case in enumerate(cases):
-            version = case.versions[lang]
-            pages.append(Page(case_path(lang, case.slug), lang, ("case", case.slug), "case.html",
-                              version.title, version.summary,
-                              {"case": case, "version": version,
-                               "previous": cases[index - 1] if index > 0 else None,
-                               "next": cases[index + 1] if index + 1 < len(cases) else None}))
-            if lang != config.source_language:
-                pages.append(Page(parallel_path(lang, case.slug), lang, ("parallel", f"{lang}/{case.slug}"),
-                                  "parallel.html", f"{version.title} ({ui['parallel']})", version.summary,
-                                  {"case": case, "version": version}))
+            previous = cases[index - 1] if index > 0 else None
+            following = cases[index + 1] if index + 1 < len(cases) else None
+            pages += _CASE_PAGES((lang, case.slug), (config, case, previous, following),
+                                 lambda: _case_pages(config, lang, case, previous, following))
         for kind in ("areas", "themes"):
             grouped = site.cases_by(kind, lang)
             terms = getattr(config, kind)
             pages.append(Page(term_path(lang, kind), lang, (kind, ""), "terms.html",
                               ui[kind], ui[f"{kind}_intro"],
-                              {"kind": kind, "terms": terms, "grouped": grouped}))
+                              {"kind": kind, "terms": terms, "counts": {slug: len(mine) for slug, mine in grouped.items()}}))
             for term in terms:
-                heading = ui["area_cases" if kind == "areas" else "theme_cases"].format(
-                    name=term.name[lang])
                 mine = grouped[term.slug]
-                parts = [mine[i:i + size] for i in range(0, len(mine), size)] or [[]]
-                numbered = [term_path(lang, kind, term.slug, n) for n in range(1, len(parts) + 1)]
-                for number, part in enumerate(parts, 1):
-                    title = heading if number == 1 else heading + ui["title_separator"] + ui["list_page"].format(
-                        n=number, total=len(parts))
-                    pages.append(Page(numbered[number - 1], lang, (kind, term.slug if number == 1 else
-                                                                   f"{term.slug}/{number}"),
-                                      "term.html", title, term.description[lang],
-                                      {"kind": kind, "term": term, "cases": part, "total": len(mine),
-                                       "number": number, "numbered": numbered}))
+                pages += _term_pages(config, lang, kind, term, mine)
         if config.glossary:
             pages.append(Page(page_path(lang, "glossary"), lang, ("glossary", ""), "glossary.html",
                               ui["glossary"], ui["glossary_intro"], {}))
@@ -99,6 +83,44 @@ def plan_pages(site: Site) -> list[Page]:
                           {"bundles": bundle_paths(lang, [c.slug for c in cases]) or [bundle_path(lang, 0)]}))
     for lang in (*config.codes, None):
         pages += _booklet_pages(site, lang)
+    return pages
+
+
+def _term_pages(config, lang: str, kind: str, term, mine: list[Case]) -> list[Page]:
+    """Return the pages listing the cases of an area or theme, in parts of list_page_size."""
+    ui, size = config.ui[lang], config.list_page_size
+    parts = [mine[i:i + size] for i in range(0, len(mine), size)] or [[]]
+
+    def page(number: int, part: list[Case]) -> Page:
+        heading = ui["area_cases" if kind == "areas" else "theme_cases"].format(name=term.name[lang])
+        title = heading if number == 1 else heading + ui["title_separator"] + ui["list_page"].format(
+            n=number, total=len(parts))
+        return Page(term_path(lang, kind, term.slug, number), lang,
+                    (kind, term.slug if number == 1 else f"{term.slug}/{number}"), "term.html", title,
+                    term.description[lang], {"kind": kind, "term": term, "cases": part, "total": len(mine),
+                                             "number": number, "numbered": [term_path(lang, kind, term.slug, n)
+                                                                            for n in range(1, len(parts) + 1)]})
+
+    # Each part the very same page while its cases, and how many there are in all, are the same.
+    return [_TERM_PAGES((lang, kind, term.slug, number, len(mine)), (config, term, *part),
+                        lambda: page(number, part)) for number, part in enumerate(parts, 1)]
+
+
+_TERM_PAGES = Recall()  # the preview's
+
+
+_CASE_PAGES = Recall()  # the preview's: a case's pages are the very same while it and its neighbours are
+
+
+def _case_pages(config, lang: str, case: Case, previous: Case | None, following: Case | None) -> list[Page]:
+    """Return a case's page in a language, and its parallel page (a translation's)."""
+    version = case.versions[lang]
+    pages = [Page(case_path(lang, case.slug), lang, ("case", case.slug), "case.html", version.title,
+                  version.summary, {"case": case, "version": version, "previous": previous, "next": following})]
+    if lang != config.source_language:
+        pages.append(Page(parallel_path(lang, case.slug), lang, ("parallel", f"{lang}/{case.slug}"),
+                          "parallel.html", f"{version.title} ({config.ui[lang]['parallel']})", version.summary,
+                          {"case": case, "version": version}))
     return pages
 
 
@@ -129,8 +151,9 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
             return "[" + ",".join(digest(v, langs) for v in value) + "]"
         if isinstance(value, dict):
             return "{" + ",".join(f"{k!r}:{digest(v, langs)}" for k, v in value.items()) + "}"
-        if isinstance(value, Volume):
-            return digest((value.slug, value.area, value.part, value.cases), langs)
+        if isinstance(value, Volume):  # the very same volume while its cases are (booklet_volumes)
+            return _VOLUME_DIGESTS((value.lang, value.slug, langs), (value,),
+                                   lambda: digest((value.slug, value.area, value.part, value.cases), langs))
         if isinstance(value, Version):  # a case page's own: the same object while its file is unchanged
             last = _VERSION_DIGESTS.get(id(value))
             found = last[1] if last and last[0] is value else hashlib.sha256(_written(value)).hexdigest()
@@ -144,13 +167,16 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     source = site.config.source_language
     # A page shows its own language's version of a case, and the source's (a translation takes
     # its anchors, a parallel page shows it), or every language it lists (the bilingual booklet).
-    everything = shared.hexdigest()
-    found = {page.path: key("page", everything, page.path, page.template, page.title, page.description,
-                            languages[page.key],
-                            digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
+    everything = sys.intern(shared.hexdigest())  # the very same string while it is the same (Recall)
+
+    def page_digest(page: Page) -> str:
+        return key("page", everything, page.path, page.template, page.title, page.description, languages[page.key],
+                   digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
+
+    found = {page.path: _PAGE_DIGESTS(page.path, (page, everything, *languages[page.key]), lambda: page_digest(page))
              for page in pages}
     _VERSION_DIGESTS = versions
-    found[SITEMAP] = key("sitemap", everything, [(p.path, p.key, p.lang) for p in pages])
+    found[SITEMAP] = key("sitemap", everything, "\n".join(f"{p.path}\t{p.lang}\t{p.key[0]}\t{p.key[1]}" for p in pages))
     for lang in site.config.codes:
         found[feed_path(lang)] = key("feed", everything, digest(feed_cases(site, lang), frozenset((lang,))))
     return found
@@ -174,6 +200,8 @@ def feed_cases(site: Site, lang: str) -> list[Case]:
     return [c for c in cases if c.slug in newest]
 
 
+_VOLUME_DIGESTS = Recall()  # the preview's: a volume's digest, for each set of languages shown
+_PAGE_DIGESTS = Recall()  # the preview's: the very same page, shared data and languages give the same digest
 _VERSION_DIGESTS: dict[int, tuple] = {}  # id → (version, digest): the last call's, for a preview's next
 _CASE_DIGESTS: dict[tuple, tuple] = {}  # (slug, languages) → (what it was made of, digest): the last call's
 
@@ -196,10 +224,23 @@ def compare_figures(cases: list[Case], ui: dict,
                     limit: int | None = None) -> list[tuple[str, list[tuple[Case, object, float]], int]]:
     """Return the key figures grouped by kind (people, money…), each with its bar length in
     percent, largest first: at most `limit` of a group, with how many it has."""
+    # Ranked by case number, recalled while every case's figures are the very same (the ui
+    # object is held with them, so its id names it).
+    ranked = _RANKINGS((id(ui), limit), (ui, *(case.figures for case in cases)),
+                       lambda: _rank_figures([case.figures for case in cases], ui, limit))
+    return [(group, [(cases[number], figure, share) for number, figure, share in rows], count)
+            for group, rows, count in ranked]
+
+
+_RANKINGS = Recall()  # the preview's
+
+
+def _rank_figures(figures: list[tuple], ui: dict, limit: int | None) -> list[tuple[str, list[tuple], int]]:
+    """Return compare_figures() with each case as its number in `figures` (each case's figures)."""
     groups: dict[str, list] = {}
-    for case in cases:
-        for figure in case.figures:
-            groups.setdefault(ui["units"][figure.unit].get("group", "count"), []).append((case, figure))
+    for number, mine in enumerate(figures):
+        for figure in mine:
+            groups.setdefault(ui["units"][figure.unit].get("group", "count"), []).append((number, figure))
     result = []
     for group in ui["figure_groups"]:
         rows = groups.get(group, [])
@@ -208,8 +249,8 @@ def compare_figures(cases: list[Case], ui: dict,
         top = max(_magnitude(f.value) for _, f in rows) or 1
         ranked = (sorted(rows, key=lambda r: -_magnitude(r[1].value)) if limit is None else
                   heapq.nsmallest(limit, rows, key=lambda r: -_magnitude(r[1].value)))  # the same, sooner
-        result.append((group, [(case, figure, round(100 * _magnitude(figure.value) / top, 1))
-                             for case, figure in ranked], len(rows)))
+        result.append((group, [(number, figure, round(100 * _magnitude(figure.value) / top, 1))
+                             for number, figure in ranked], len(rows)))
     return result
 
 
@@ -226,6 +267,7 @@ class Volume:
     area: object  # the config's Term, or None for the whole booklet
     part: int  # 1, 2… when the area's cases fill several volumes; 0 otherwise
     cases: tuple[Case, ...]
+    lang: str | None = None  # the booklet's language; None: the bilingual booklet
 
 
 def booklet_volumes(site: Site, lang: str | None) -> list[Volume]:
@@ -235,16 +277,23 @@ def booklet_volumes(site: Site, lang: str | None) -> list[Volume]:
     cases = tuple(site.cases_in(lang) if lang else site.cases)
     size = site.config.booklet_volume_size
     if len(cases) <= size:
-        return [Volume("", None, 0, cases)]
+        return [_VOLUMES((lang, ""), cases, lambda: Volume("", None, 0, cases, lang))]
+    by_area: dict[str, list[Case]] = {area.slug: [] for area in site.config.areas}
+    for case in cases:
+        by_area[case.areas[0]].append(case)
     volumes = []
     for area in site.config.areas:
-        mine = [c for c in cases if c.areas[0] == area.slug]
+        mine = by_area[area.slug]
         parts = [tuple(mine[i:i + size]) for i in range(0, len(mine), size)]
         for number, part in enumerate(parts, 1):
             several = len(parts) > 1
-            volumes.append(Volume(f"{area.slug}-{number}" if several else area.slug, area,
-                                  number if several else 0, part))
+            slug = f"{area.slug}-{number}" if several else area.slug
+            volumes.append(_VOLUMES((lang, slug), (area, *part),
+                                    lambda: Volume(slug, area, number if several else 0, part, lang)))
     return volumes
+
+
+_VOLUMES = Recall()  # the preview's: a volume is the very same while its cases are
 
 
 def volume_title(config, volume: Volume, lang: str) -> str:
@@ -275,19 +324,24 @@ def _booklet_pages(site: Site, lang: str | None) -> list[Page]:
 
     volumes = booklet_volumes(site, lang)
     if len(volumes) == 1 and not volumes[0].slug:
-        return [Page(booklet_path(lang), page_lang, kind, "booklet.html", title, config.subtitle[page_lang],
-                     {"editions": editions(volumes[0].cases), "languages": languages,
-                      "edition": edition_name(lang), "volume": None})]
-    pages = [Page(booklet_path(lang), page_lang, kind, "volumes.html", title, ui["volumes_intro"],
-                  {"volumes": [(v, booklet_path(lang, v.slug), edition_name(lang, v.slug)) for v in volumes],
-                   "languages": languages})]
+        return [_BOOKLET_PAGES((lang, ""), (config, volumes[0]), lambda: Page(
+            booklet_path(lang), page_lang, kind, "booklet.html", title, config.subtitle[page_lang],
+            {"editions": editions(volumes[0].cases), "languages": languages, "edition": edition_name(lang),
+             "volume": None}))]
+    pages = [_BOOKLET_PAGES((lang, None), (config, *volumes), lambda: Page(
+        booklet_path(lang), page_lang, kind, "volumes.html", title, ui["volumes_intro"],
+        {"volumes": [(v, booklet_path(lang, v.slug), edition_name(lang, v.slug)) for v in volumes],
+         "languages": languages}))]
     for volume in volumes:
-        name = volume_title(config, volume, page_lang)
-        pages.append(Page(booklet_path(lang, volume.slug), page_lang, (kind[0], volume.slug), "booklet.html",
-                          f"{title}{ui['title_separator']}{name}", config.subtitle[page_lang],
-                          {"editions": editions(volume.cases), "languages": languages,
-                           "edition": edition_name(lang, volume.slug), "volume": volume}))
+        pages.append(_BOOKLET_PAGES((lang, volume.slug), (config, volume), lambda: Page(
+            booklet_path(lang, volume.slug), page_lang, (kind[0], volume.slug), "booklet.html",
+            f"{title}{ui['title_separator']}{volume_title(config, volume, page_lang)}", config.subtitle[page_lang],
+            {"editions": editions(volume.cases), "languages": languages,
+             "edition": edition_name(lang, volume.slug), "volume": volume})))
     return pages
+
+
+_BOOKLET_PAGES = Recall()  # the preview's: a booklet's page is the very same while its volume is
 
 
 def _count(ui: dict, n: int) -> str:

@@ -18,6 +18,7 @@ edit re-indexes one bundle, and the search page merges them (mergeIndex) into on
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -118,6 +119,7 @@ def shard_count(pages: int) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=None)  # asked for every case on every preview rebuild
 def _shard_of(slug: str, count: int) -> int:
     return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8], 16) % count
 

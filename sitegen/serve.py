@@ -21,19 +21,22 @@ from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.web import FallbackHandler, HTTPError
 
 from . import Paths, cache_folder, check_site, load_site
-from .cache import Cache
+from .cache import Cache, recalling
 from .errors import BuildFailed, Fault, Problem, os_reason
 from .model import Site
+from .sources import ContentReader
 from .render import page_digests, plan_pages, render_site, render_status
 from .write import sync_site, write_page
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.2   # how often files are compared
-QUIET_SECONDS = 0.1  # a burst of saves ends when nothing changed for this long
+POLL_SECONDS = 0.2   # how often files are compared, where the system cannot say when they change
+QUIET_SECONDS = 0.05  # a burst of saves ends when nothing changed for this long
+STEP_MS = 10  # how soon the system's word of a change is passed on (watchfiles)
 # The preview answers to loopback names only. Any other Host (a DNS-rebinding page that
 # resolves its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay here.
 MAX_PATH = 1024  # longer request paths are not files of ours
 STATUS_PAGE = "_status.html"
+DEFERRED = ("booklet.html", "volumes.html")  # the booklets' pages: each shows many cases, so made when asked
 
 
 _LOOPBACK_HOST = re.compile(r"^(?:127\.0\.0\.1|localhost|\[::1\])(?::(?P<port>\d{1,5}))?$", re.IGNORECASE)
@@ -64,14 +67,22 @@ class Preview:
         self.pages: list = []  # the last good build's plan
         self.deferred: dict[str, str] = {}  # booklet pages not yet rendered for it: path → digest
         self.decoded: dict = {}  # each file's last bytes and text: only a saved file is decoded again
+        self.reader = ContentReader(paths.content)  # only a saved file is read again
+        self.held: set[str] = set()  # the files in `out`, as the last rebuild left it
         self._built: dict | None = None
         self._pending: dict | None = None
         self._pending_since = 0.0
+        self.watching = False  # the system says which files changed (watch()); else they are polled
+        self.stop_watching = lambda: None
+        self._heard: set[str] = set()  # changed files the system told of, not yet rebuilt for
+        self._heard_at, self._waiting = 0.0, False
+        self._told: set[str] | None = None  # every file told of until _catch_up
+        self._unannounced = False  # rebuilt on the system's word, the browser not yet told
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
         """Return (modification time, size) of every watched file: content, templates, assets."""
         state: dict[str, tuple[int, int]] = {}
-        pending = [str(folder) for folder in (self.paths.content, self.paths.templates, self.paths.assets)]
+        pending = self.watched()
         while pending:  # os.scandir: thousands of files every POLL_SECONDS, so no Path for each
             try:
                 entries = list(os.scandir(pending.pop()))
@@ -88,29 +99,32 @@ class Preview:
                     continue
         return state
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: set[str] | None = None) -> None:
         """Bring the preview up to date: only pages whose inputs changed are rendered again (the
         booklets and the status page when next asked); on failure keep the problems to show
-        instead of pages."""
+        instead of pages. `changed`: the files (absolute paths) changed since the last rebuild,
+        when known: of the content, only those are read again."""
         started = time.perf_counter()
         self.rebuilds += 1
         try:
-            site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers,
-                             decoded=self.decoded)
-            pages = plan_pages(site)
-            digests = page_digests(site, self.paths.templates, pages=pages)
+            with recalling():
+                site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers,
+                                 decoded=self.decoded, files=self.reader.read(changed))
+                pages = plan_pages(site)
+                digests = page_digests(site, self.paths.templates, pages=pages)
             kept = frozenset(path for path, digest in digests.items() if self.digests.get(path) == digest)
-            deferred = {p.path: digests[p.path] for p in pages if p.template == "booklet.html" and p.path not in kept}
+            deferred = {p.path: digests[p.path] for p in pages if p.template in DEFERRED and p.path not in kept}
             outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept | set(deferred),
                                   pages=pages)
             self.digests, self.site, self.status, self.pages, self.deferred = {}, site, None, pages, deferred
-            written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images)
+            written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images, self.held)
             self.digests = {path: digest for path, digest in digests.items() if path not in deferred}
         except BuildFailed as failure:
             self.problems = failure.problems
             print(failure.report("the browser shows them until the next good save"), flush=True)
             return
         except OSError as error:  # the preview's own folder: a full disk, say
+            self.held.clear()  # not known for sure now: the next rebuild looks
             self.problems = [Problem(str(self.out), 1, "preview", f"cannot be written: {os_reason(error)}",
                                      "free some disk space and save again")]
             print(f"The preview could not be written to {self.out}: {os_reason(error)}.", flush=True)
@@ -158,9 +172,84 @@ class Preview:
             return False
         if now - self._pending_since < QUIET_SECONDS:
             return False
+        changed = {path for path in state.keys() | self._built.keys() if state.get(path) != self._built.get(path)}
         self._built, self._pending = state, None
-        self.rebuild()
+        self.rebuild(changed)
         return True
+
+    def heard(self, paths: set[str], loop: IOLoop) -> None:
+        """Note files the system says changed; rebuild once none changed for QUIET_SECONDS (a
+        burst of saves, one rebuild)."""
+        self._heard |= paths
+        self._heard_at = time.monotonic()
+        if self._told is not None:
+            self._told |= paths
+        if not self._waiting:
+            self._waiting = True
+            loop.call_later(QUIET_SECONDS, lambda: self._when_quiet(loop))
+
+    def _when_quiet(self, loop: IOLoop) -> None:
+        still = self._heard_at + QUIET_SECONDS - time.monotonic()
+        if still > 0:
+            loop.call_later(still, lambda: self._when_quiet(loop))
+            return
+        paths, self._heard, self._waiting = self._heard, set(), False
+        self.saved(paths)
+
+    def saved(self, paths: set[str]) -> None:
+        """Rebuild for files the system says changed (absolute paths), and have the browser told."""
+        self.rebuild(paths)
+        self._unannounced = True
+        LiveReloadHandler.poll_tasks()
+
+    def examine(self) -> bool:
+        """Return True when the browser should reload: rebuilt since it was last told."""
+        if not self.watching:
+            return self.poll()
+        announce, self._unannounced = self._unannounced, False
+        return announce
+
+    def watch(self, loop: IOLoop) -> None:
+        """Have the system say which files change (watchfiles: inotify, FSEvents, Windows'
+        notifications), on a thread of its own; each burst of saves is rebuilt on `loop`. Where
+        it cannot, the files are polled (examine)."""
+        import threading
+        stop = threading.Event()
+
+        def follow() -> None:
+            try:
+                import watchfiles
+                changes = watchfiles.watch(*self.watched(), watch_filter=None, step=STEP_MS, stop_event=stop,
+                                           raise_interrupt=False)
+                self.watching = True
+                for batch in changes:
+                    loop.add_callback(self.heard, {path for _, path in batch}, loop)
+            except Exception as error:  # not installed, or no watch left (inotify's limit): poll
+                print(f"Looking for saves every {POLL_SECONDS} s: the system cannot say when files change "
+                      f"({type(error).__name__}: {error}).", flush=True)
+            self.watching = False
+
+        self._told = set()
+        threading.Thread(target=follow, name="preview-watch", daemon=True).start()
+        loop.call_later(1.0, self._catch_up)
+        self.stop_watching = stop.set
+
+    def _catch_up(self) -> None:
+        """Rebuild for what was saved between the first build and the system's watch taking over
+        (what the system told of since is rebuilt for already)."""
+        told, self._told = self._told or set(), None
+        if not self.watching:
+            return
+        state = self.snapshot()
+        changed = {path for path in state.keys() | self._built.keys() if state.get(path) != self._built.get(path)}
+        self._built = state
+        if changed - told:
+            self.saved(changed - told)
+
+    def watched(self) -> list[str]:
+        """Return the folders a save in which changes the preview, as absolute paths."""
+        return [os.path.abspath(folder) for folder in (self.paths.content, self.paths.templates, self.paths.assets)
+                if os.path.isdir(folder)]
 
     def start(self) -> None:
         """Build for the first time."""
@@ -251,7 +340,7 @@ class _PreviewWatcher(Watcher):
     def examine(self):
         if self._changes:  # livereload's own start-up message
             return self._changes.pop()
-        if self.preview.poll():
+        if self.preview.examine():
             return "*", None
         return None, None
 
@@ -310,11 +399,13 @@ def _serve_from(paths: Paths, port: int, out: Path) -> int:
     # livereload logs through its own handler; without this every line would print twice.
     for name in ("livereload", "tornado"):
         logging.getLogger(name).propagate = False
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)  # "1 change detected": the rebuild says so
     # Its chatter ("Serving on…" even before the port turns out to be taken) is ours to say.
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # a 404 is not news
     IOLoop.current().add_callback(
         lambda: PeriodicCallback(LiveReloadHandler.poll_tasks, POLL_SECONDS * 1000).start())
+    IOLoop.current().add_callback(lambda: preview.watch(IOLoop.current()))
     # Said once the port is open: the loop only starts after livereload listened.
     IOLoop.current().add_callback(lambda: print(
         f"Preview on http://127.0.0.1:{port}/ (drafts included; translation status at "
@@ -322,6 +413,7 @@ def _serve_from(paths: Paths, port: int, out: Path) -> int:
     try:
         server.serve(port=port, host="127.0.0.1", debug=False, restart_delay=0)
     except OSError as error:
+        preview.stop_watching()
         other = f"python build.py serve --port {port + 1 if port < 65535 else 8000}"
         if error.errno == errno.EADDRINUSE:
             raise Fault(f"Port {port} is already in use by another program",
@@ -331,5 +423,6 @@ def _serve_from(paths: Paths, port: int, out: Path) -> int:
                         "ports below 1024 need administrator rights; use one above, e.g. "
                         "python build.py serve --port 8000") from error
         raise Fault(f"Port {port} cannot be opened: {os_reason(error)}", f"try another: {other}") from error
+    preview.stop_watching()
     print("Preview stopped.", flush=True)
     return 0

@@ -37,17 +37,34 @@ def _is_ignored(name: str) -> bool:
     return name.startswith((".", "~")) or name.endswith("~")
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What a walk through the content folder found."""
+
+    files: dict[str, Path]  # every wanted file (relative path → the real file), in name order
+    folders: frozenset[str]  # the folders walked through (relative paths)
+    links: frozenset[str]  # the files reached through a symbolic link (their real file may change unseen)
+    problems: list[Problem]
+
+
 def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
     """Return every wanted file of a content folder (relative path → the real file), and a problem
     for each thing that is not what its name says (a folder called site.yaml, a pipe) and for
     each link that leads outside the folder, nowhere or round in a loop: none of those is used."""
+    listing = walk_content(content)
+    return listing.files, listing.problems
+
+
+def walk_content(content: Path) -> Listing:
+    """Return list_content()'s answer, with the folders walked and the files reached by links."""
     root = content.resolve()
     found: dict[str, Path] = {}
     problems: list[Problem] = []
+    folders, links = set(), set()
     visited: set[Path] = {root}
-    pending = [(content, "")]  # folders still to read: a loop, not recursion, however deep they go
+    pending = [(content, "", False)]  # folders still to read: a loop, not recursion, however deep they go
     while pending:
-        folder, prefix = pending.pop()
+        folder, prefix, linked = pending.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as error:
@@ -74,10 +91,13 @@ def list_content(content: Path) -> tuple[dict[str, Path], list[Problem]]:
                 problems.append(problem)
             elif kind == "folder" and real not in visited:
                 visited.add(real)
-                pending.append((path, relative + "/"))
+                folders.add(relative)
+                pending.append((path, relative + "/", linked or real is not path))
             elif kind == "file" and is_wanted(relative):
                 found[relative] = real
-    return dict(sorted(found.items())), sorted(problems)
+                if linked or real is not path:
+                    links.add(relative)
+    return Listing(dict(sorted(found.items())), frozenset(folders), frozenset(links), sorted(problems))
 
 
 def _entry_kind(entry: os.DirEntry) -> str:
@@ -143,14 +163,22 @@ def _follow(path: Path, root: Path, relative: str, is_dir: bool) -> tuple[Path |
 
 def read_content(content: Path) -> ContentFiles:
     """Return the texts (as bytes) and images of a content folder, with every problem reading them."""
-    files, problems = list_content(content)
+    return _read(walk_content(content), {})
+
+
+def _read(listing: Listing, known: dict[str, bytes | Path]) -> ContentFiles:
+    """Return the files of a listing, read, except those in `known` (relative path → a text's
+    bytes, or an image's file)."""
     # The review records are the editors' own: check reports what is wrong with them.
-    problems = [p for p in problems if not p.path.startswith(f"{REVIEWED_DIR}/")]
+    problems = [p for p in listing.problems if not p.path.startswith(f"{REVIEWED_DIR}/")]
     texts: dict[str, bytes | None] = {}
     images: dict[str, Path] = {}
-    for relative, real in files.items():
+    for relative, real in listing.files.items():
         if relative.startswith(f"{REVIEWED_DIR}/"):
             continue  # the editors' records, read by check, never by the build
+        if relative in known:
+            (images if relative.startswith(f"{IMAGES_DIR}/") else texts)[relative] = known[relative]
+            continue
         try:
             if relative.startswith(f"{IMAGES_DIR}/"):
                 with real.open("rb"):  # read when published; a file that cannot be is said here
@@ -163,6 +191,59 @@ def read_content(content: Path) -> ContentFiles:
             problems.append(Problem(relative, 1, "file", f"cannot be read: {os_reason(error)}",
                                     "give your user permission to read it, or save it again"))
     return ContentFiles(texts, images, tuple(problems))
+
+
+class ContentReader:
+    """A content folder read again on every save (the preview): a file is read again only when
+    it is said to have changed, and the folder listed again only when a change could alter
+    the list (a file added, removed or replaced by a folder; a folder added or removed)."""
+
+    def __init__(self, content: Path):
+        self.content = content
+        self._roots = tuple(dict.fromkeys((os.path.abspath(content), os.path.realpath(content))))
+        self._listing: Listing | None = None
+        self._last: ContentFiles | None = None
+
+    def read(self, changed: set[str] | None = None) -> ContentFiles:
+        """Return what read_content() would. `changed`: the paths (absolute, as a file watcher
+        gives them) that changed since the last call; None when that is not known."""
+        inside = None if changed is None else {r for r in map(self._relative, changed) if r is not None}
+        before = self._listing
+        if inside is None or before is None or not self._in_place(inside):
+            self._listing = walk_content(self.content)
+        listing = self._listing
+        last = {**self._last.texts, **self._last.images} if self._last else {}
+        # Kept: the bytes of a file not said to have changed, still the same real file, and not
+        # reached through a link (whose target may change where no watcher looks).
+        known = {} if inside is None or before is None else {
+            r: data for r, data in last.items() if data is not None and r not in inside
+            and r not in listing.links and listing.files.get(r) == before.files.get(r)}
+        self._last = _read(listing, known)
+        return ContentFiles(dict(self._last.texts), dict(self._last.images), self._last.problems)
+
+    def _relative(self, path: str) -> str | None:
+        for root in self._roots:
+            if path.startswith(root + os.sep):
+                relative = path[len(root) + 1:].replace(os.sep, "/")
+                return None if any(_is_ignored(part) for part in relative.split("/")) else relative
+        return None
+
+    def _in_place(self, changed: set[str]) -> bool:
+        """Return True when the last listing still holds: every changed path is a file it
+        listed and still a file, or nothing a build reads (a new notes.txt, an editor's file)."""
+        listing = self._listing
+        for relative in changed:
+            try:
+                mode = os.lstat(os.path.join(self.content, relative)).st_mode
+            except OSError:
+                mode = None
+            if relative in listing.files:
+                if mode is None or not stat.S_ISREG(mode) or relative in listing.links:
+                    return False
+            elif relative in listing.folders or is_wanted(relative) or relative in FOLDERS or (
+                    mode is not None and not stat.S_ISREG(mode)):
+                return False
+        return True
 
 
 def folder_problem(content: Path) -> Problem | None:

@@ -236,12 +236,13 @@ def _swap(staging: Path, place: Path) -> None:
 
 
 def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
-              files: dict[str, bytes | Path] | None = None) -> int:
+              files: dict[str, bytes | Path] | None = None, held: set[str] | None = None) -> int:
     """Make `out` hold exactly these outputs, files and folders, writing only files that changed.
 
     For the preview, where rewriting thousands of unchanged pages on every save would be
     the slowest step; a published build uses write_site, which is atomic. An output without
-    text is a page `out` already holds as it should be.
+    text is a page `out` already holds as it should be. `held`: what `out` holds (updated
+    here), when the caller keeps track; else `out` is walked to find what to remove.
     Returns the number of files written.
     """
     problems = find_collisions(outputs)
@@ -271,6 +272,23 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
             continue
         _write_file(target, data)
         written += 1
+    if held is not None and held:  # only what was written before can be in the way
+        for relative in sorted(held - wanted.keys() - kept, reverse=True):
+            target = out / relative
+            target.unlink(missing_ok=True)  # a booklet page the preview never rendered is not there
+            for folder in target.parents:
+                if folder == out:
+                    break
+                try:
+                    folder.rmdir()  # only when empty
+                except OSError:  # not empty, or never made
+                    break
+        held.clear()
+        held.update(wanted.keys() | kept)
+        (out / MARKER).write_text("Preview written by build.py serve.\n", encoding="utf-8")
+        return written
+    if held is not None:
+        held.update(wanted.keys() | kept)
     root = len(str(out)) + 1
     for folder, dirs, names in os.walk(out, topdown=False):
         inside = folder[root:].replace(os.sep, "/")  # thousands of files: strings, not Paths

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import FIXTURES, PROJECT
 from htmlcheck import tree_bytes
@@ -345,3 +346,95 @@ def test_a_broken_status_template_shows_its_problem_not_an_error(fixture_site, t
     page = preview.status_page().decode("utf-8")
     assert "UndefinedError" in page and "no_such_thing" in page
     assert (tmp_path / "out/zh/index.html").is_file()
+
+
+PREVIEW_EDITS = st.lists(st.sampled_from(["zh-body", "en-body", "title", "theme", "figure", "add", "remove",
+                                          "move", "break", "undo"]), min_size=1, max_size=5)
+
+
+def _edit_content(content, edit: str, n: int, originals: dict) -> set:
+    """Make one edit to a copy of the bilingual fixture; return the paths it touched (absolute)."""
+    zh, en = content / "cases/full-pair.zh.md", content / "cases/full-pair.en.md"
+    themes, only = content / "themes.yaml", content / "cases/zh-only.zh.md"
+    if edit == "zh-body":
+        zh.write_text(zh.read_text(encoding="utf-8").rstrip("\n") + f"第{n}句。\n", encoding="utf-8")
+        return {zh}
+    if edit == "en-body":
+        en.write_text(en.read_text(encoding="utf-8").rstrip("\n") + f" Sentence {n}.\n", encoding="utf-8")
+        return {en}
+    if edit == "title":
+        zh.write_text(zh.read_text(encoding="utf-8").replace("title: ", f"title: 第{n}版", 1), encoding="utf-8")
+        return {zh}
+    if edit == "theme":
+        themes.write_text(themes.read_text(encoding="utf-8").replace("{en: Alliances", f"{{en: Alliances {n}", 1),
+                          encoding="utf-8")
+        return {themes}
+    if edit == "figure":
+        zh.write_text(zh.read_text(encoding="utf-8").replace("value: ", f"value: {n + 1}", 1), encoding="utf-8")
+        return {zh}
+    if edit == "add":
+        added = content / f"cases/added-{n}.zh.md"
+        added.write_text(f"---\ntitle: 新增{n}\nlead: 导语。\nsummary: 新增的案例。\nareas: [north]\n"
+                         f"themes: [alliances]\norder: {10 + n}\n---\n新增案例的正文。\n", encoding="utf-8")
+        return {added}
+    if edit == "remove" and only.exists():
+        only.unlink()
+        return {only}
+    if edit == "move" and only.exists():  # into a folder of its own: the folder is listed again
+        moved = content / "cases/moved/zh-only.zh.md"
+        moved.parent.mkdir(exist_ok=True)
+        only.rename(moved)
+        return {only, moved}
+    if edit == "break":
+        zh.write_text(zh.read_text(encoding="utf-8").replace("order: 1", "order: first", 1), encoding="utf-8")
+        return {zh}
+    if edit == "undo":
+        touched = {p for p in content.rglob("*") if p.is_file() and p not in originals}
+        for path in touched:
+            path.unlink()
+        for path, text in originals.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return touched | set(originals)
+    return set()
+
+
+def _preview_tree(preview) -> dict:
+    """Return what a preview serves: its folder, every booklet page rendered, or its problems."""
+    for path in list(preview.deferred):
+        preview.render_deferred(path)
+    return {"problems": preview.problems} if preview.problems else tree_bytes(preview.out)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "6")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=PREVIEW_EDITS, told=st.booleans())
+def test_a_preview_after_any_saves_shows_what_a_fresh_one_shows(tmp_path_factory, edits, told):
+    """Each save re-reads only the files said to have changed (by the system, or found by
+    comparing snapshots when it cannot say) and recalls the rest: the pages must be those a
+    preview started afresh on the same content shows."""
+    import sitegen
+    from sitegen.cache import Recall
+    from sitegen.serve import Preview
+    root = tmp_path_factory.mktemp("saves")
+    content = root / "content"
+    shutil.copytree(FIXTURES / "bilingual", content)
+    site_file = content / "site.yaml"  # small lists and volumes, so that they come in parts
+    site_file.write_text(site_file.read_text(encoding="utf-8") + "list_page_size: 1\nbooklet_volume_size: 1\n",
+                         encoding="utf-8")
+    originals = {p: p.read_text(encoding="utf-8") for p in content.rglob("*") if p.suffix in (".md", ".yaml")}
+    paths = sitegen.Paths(content=content, cache=root / "cache")
+    saved = Preview(paths, root / "saved")
+    saved.start()
+    for n, edit in enumerate(edits):
+        touched = _edit_content(content, edit, n, originals)
+        if told:  # as the system tells it
+            saved.rebuild({str(path) for path in touched})
+        else:  # as found by comparing snapshots
+            state = saved.snapshot()
+            saved.rebuild({p for p in state.keys() | saved._built.keys() if state.get(p) != saved._built.get(p)})
+            saved._built = state
+    Recall.forget_all()
+    fresh = Preview(paths, root / "fresh")
+    fresh.start()
+    assert _preview_tree(saved) == _preview_tree(fresh)
