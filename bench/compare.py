@@ -256,7 +256,8 @@ def clean(*folders: Path) -> None:
 
 
 def save_to_reload(content: Path, saves: int = 3) -> float:
-    """Return the median seconds from saving a case to the preview's reload message."""
+    """Return the median seconds from saving a case to the preview's reload message and the
+    case's page fetched again."""
     import edit_to_reload
     port = edit_to_reload.free_port()
     server = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--content", str(content),
@@ -328,7 +329,7 @@ def bench_size(tools: Tools, size: int, rounds: int, seed: int, preview: bool) -
               f"- nothing changed ÷ Hugo's clean build: {med['ours-unchanged'].wall / med['hugo'].wall:.2f}×; "
               f"one case changed ÷ our clean build: {med['ours-one-case'].wall / full:.2f}×"]
     if preview:
-        lines.append(f"- preview, save to reload: {save_to_reload(sites['ours']):.2f} s")
+        lines.append(f"- preview, save to reload (the page fetched again): {save_to_reload(sites['ours']):.2f} s")
     return lines
 
 

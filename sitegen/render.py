@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 import datetime
+import functools
+from functools import cached_property
 import hashlib
 import heapq
 import re
 import sys
 from pathlib import Path
+from typing import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup, escape
@@ -130,56 +133,84 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     templates, which cases exist in which languages, and what its template is given. A page whose
     digest is the one recorded for the file of the last build need not be rendered again."""
     global _VERSION_DIGESTS
-    pages, memo, versions = pages or plan_pages(site), {}, {}
-    shared = hashlib.sha256()
-    for path in sorted(templates.rglob("*")):
-        if path.is_file():
-            shared.update(f"\0{path.relative_to(templates).as_posix()}\0".encode() + path.read_bytes())
-    # What every page is given besides its own data: the site's (has_figures: the menu's link).
-    shared.update(_written((site.config, site.foreword, sorted(site.images.items()), site.preview,
-                            site.unused_images, [(c.slug, tuple(c.versions)) for c in site.cases],
-                            sorted((downloads or {}).items()), any(c.figures for c in site.cases))))
+    digests = PageDigests(site, templates, downloads, pages)
+    found = {path: digests.of(path) for path in digests.paths}
+    _VERSION_DIGESTS = digests.versions
+    return found
 
-    def digest(value, langs: frozenset) -> str:
+
+class PageDigests:
+    """page_digests(), one page at a time: the preview digests a page when it is asked for."""
+
+    def __init__(self, site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
+                 pages: list[Page] | None = None):
+        self.site, self.pages = site, pages or plan_pages(site)
+        self.by_path = {page.path: page for page in self.pages}
+        self.paths = dict.fromkeys([*self.by_path, SITEMAP, *(feed_path(lang) for lang in site.config.codes)])
+        self.templates, self.downloads = templates, downloads
+        self.memo: dict[tuple, str] = {}  # a case's digest, by slug and languages shown
+        self.versions: dict[int, tuple] = {}  # id → (version, digest): those met, for the next call's
+
+    @cached_property
+    def everything(self) -> str:
+        """Return the digest of what every page is made from: the templates and the site's data."""
+        site, shared = self.site, hashlib.sha256()
+        for path in sorted(self.templates.rglob("*")):
+            if path.is_file():
+                shared.update(f"\0{path.relative_to(self.templates).as_posix()}\0".encode() + path.read_bytes())
+        # What every page is given besides its own data: the site's (has_figures: the menu's link).
+        shared.update(_written((site.config, site.foreword, sorted(site.images.items()), site.preview,
+                                site.unused_images, [(c.slug, tuple(c.versions)) for c in site.cases],
+                                sorted((self.downloads or {}).items()), any(c.figures for c in site.cases))))
+        return sys.intern(shared.hexdigest())  # the very same string while it is the same (Recall)
+
+    @cached_property
+    def languages(self) -> dict[tuple, list[str]]:
+        """Return the languages each page exists in, by the page's key."""
+        found: dict[tuple, list[str]] = {}
+        for page in self.pages:
+            found.setdefault(page.key, []).append(page.lang)
+        return found
+
+    def of(self, path: str) -> str:
+        """Return the digest of the page (or sitemap, or feed) at `path`."""
+        everything, site = self.everything, self.site
+        if path == SITEMAP:
+            return key("sitemap", everything, "\n".join(f"{p.path}\t{p.lang}\t{p.key[0]}\t{p.key[1]}"
+                                                        for p in self.pages))
+        page = self.by_path.get(path)
+        if page is None:  # a feed
+            lang = next(code for code in site.config.codes if feed_path(code) == path)
+            return key("feed", everything, self.digest(feed_cases(site, lang), frozenset((lang,))))
+        languages = self.languages[page.key]
+        # A page shows its own language's version of a case, and the source's (a translation takes
+        # its anchors, a parallel page shows it), or every language it lists (the bilingual booklet).
+        shown = frozenset((*page.context.get("languages", [page.lang]), site.config.source_language))
+        return _PAGE_DIGESTS(path, (page, everything, *languages), lambda: key(
+            "page", everything, page.path, page.template, page.title, page.description, languages,
+            self.digest(page.context, shown)))
+
+    def digest(self, value, langs: frozenset) -> str:
+        """Return a digest of what a page's template is given, as shown in `langs`."""
         if isinstance(value, Case):  # met on many pages: digested once per set of languages shown
-            if (value.slug, langs) not in memo:
-                memo[value.slug, langs] = _case_digest(value, langs)
-            return memo[value.slug, langs]
+            if (value.slug, langs) not in self.memo:
+                self.memo[value.slug, langs] = _case_digest(value, langs)
+            return self.memo[value.slug, langs]
         if value is None or isinstance(value, (str, int, float)):  # repr() tells them apart
             return repr(value)
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(digest(v, langs) for v in value) + "]"
+            return "[" + ",".join(self.digest(v, langs) for v in value) + "]"
         if isinstance(value, dict):
-            return "{" + ",".join(f"{k!r}:{digest(v, langs)}" for k, v in value.items()) + "}"
+            return "{" + ",".join(f"{k!r}:{self.digest(v, langs)}" for k, v in value.items()) + "}"
         if isinstance(value, Volume):  # the very same volume while its cases are (booklet_volumes)
             return _VOLUME_DIGESTS((value.lang, value.slug, langs), (value,),
-                                   lambda: digest((value.slug, value.area, value.part, value.cases), langs))
+                                   lambda: self.digest((value.slug, value.area, value.part, value.cases), langs))
         if isinstance(value, Version):  # a case page's own: the same object while its file is unchanged
             last = _VERSION_DIGESTS.get(id(value))
             found = last[1] if last and last[0] is value else hashlib.sha256(_written(value)).hexdigest()
-            versions[id(value)] = (value, found)
+            self.versions[id(value)] = (value, found)
             return found
         return hashlib.sha256(_written(value)).hexdigest()
-
-    languages: dict[tuple, list[str]] = {}
-    for page in pages:
-        languages.setdefault(page.key, []).append(page.lang)
-    source = site.config.source_language
-    # A page shows its own language's version of a case, and the source's (a translation takes
-    # its anchors, a parallel page shows it), or every language it lists (the bilingual booklet).
-    everything = sys.intern(shared.hexdigest())  # the very same string while it is the same (Recall)
-
-    def page_digest(page: Page) -> str:
-        return key("page", everything, page.path, page.template, page.title, page.description, languages[page.key],
-                   digest(page.context, frozenset((*page.context.get("languages", [page.lang]), source))))
-
-    found = {page.path: _PAGE_DIGESTS(page.path, (page, everything, *languages[page.key]), lambda: page_digest(page))
-             for page in pages}
-    _VERSION_DIGESTS = versions
-    found[SITEMAP] = key("sitemap", everything, "\n".join(f"{p.path}\t{p.lang}\t{p.key[0]}\t{p.key[1]}" for p in pages))
-    for lang in site.config.codes:
-        found[feed_path(lang)] = key("feed", everything, digest(feed_cases(site, lang), frozenset((lang,))))
-    return found
 
 
 def _written(value) -> bytes:
@@ -497,43 +528,61 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     and return a copy without its text: then the pages never gather in one process's memory.
     `pages`: plan_pages(site), when the caller has it already.
     """
-    env = build_environment(templates)
-    config, pages = site.config, pages or plan_pages(site)
-    by_key: dict[tuple, dict[str, Page]] = {}
-    for page in pages:
-        by_key.setdefault(page.key, {})[page.lang] = page
-    shared = {"site": site, "config": config, "format_figure": format_figure, "qr_svg": qr_svg,
-              "booklet_anchor": booklet_anchor, "downloads": downloads or {}, "format_size": format_size,
-              "has_figures": any(c.figures for c in site.cases)}
-
-    def render_page(page: Page) -> Output:
-        translations = by_key[page.key]
-        context = {**shared, **page.context, **bodies_of(site, page), "page": page, "ui": config.ui[page.lang],
-                   "translations": translations, "language": config.language(page.lang),
-                   "x_default": _x_default(page, translations, config.source_language)}
-        return Output(page.path, env.get_template(page.template).render(context))
-
-    outputs = _render_pages([p for p in pages if p.path not in keep], render_page, workers, deliver)
+    renderer = SiteRenderer(site, templates, downloads, pages)
+    outputs = _render_pages([p for p in renderer.pages if p.path not in keep], renderer.page, workers, deliver)
     outputs += [Output(path, None) for path in sorted(keep)]
-    favicon_file = templates.parent / "assets" / "favicon.svg"
-    root = {**shared, "ui": config.ui, "translations": {}, "x_default": None,
-            "favicon": favicon_file.read_text(encoding="utf-8").strip() if favicon_file.is_file() else ""}
-    for path, template in zip(ROOT_PAGES, ("root.html", "404.html")):
-        page = Page(path, ROOT_LANG, ("root", path), template, config.title[config.source_language], "")
-        outputs.append(Output(path, env.get_template(template).render({**root, "page": page})))
-    if SITEMAP not in keep:
-        outputs.append(Output(SITEMAP, env.get_template("sitemap.xml").render(
-            {**shared, "pages": pages, "by_key": by_key})))
-    for lang in config.codes:
-        if feed_path(lang) in keep:
-            continue
-        cases = feed_cases(site, lang)
-        dates = [d for d in [config.date, *(c.date for c in cases)] if d]
-        outputs.append(Output(feed_path(lang), env.get_template("feed.xml").render(
-            {**shared, "lang": lang, "language": config.language(lang), "cases": cases,
-             "updated": max(dates).isoformat() if dates else "1970-01-01"})))
-    outputs.append(Output(ROBOTS, f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}{SITEMAP}\n"))
+    outputs += [Output(path, make()) for path, make in renderer.others().items() if path not in keep]
     return sorted(outputs, key=lambda o: o.path)
+
+
+class SiteRenderer:
+    """What renders the files of one site: each page, and the files that are not pages (the
+    root pages, the sitemap, the feeds, robots.txt)."""
+
+    def __init__(self, site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
+                 pages: list[Page] | None = None):
+        self.site, self.templates, self.env = site, templates, build_environment(templates)
+        self.pages = pages or plan_pages(site)
+        self.by_key: dict[tuple, dict[str, Page]] = {}
+        for page in self.pages:
+            self.by_key.setdefault(page.key, {})[page.lang] = page
+        self.shared = {"site": site, "config": site.config, "format_figure": format_figure, "qr_svg": qr_svg,
+                       "booklet_anchor": booklet_anchor, "downloads": downloads or {}, "format_size": format_size,
+                       "has_figures": any(c.figures for c in site.cases)}
+
+    def page(self, page: Page) -> Output:
+        """Return a page rendered."""
+        config, translations = self.site.config, self.by_key[page.key]
+        context = {**self.shared, **page.context, **bodies_of(self.site, page), "page": page,
+                   "ui": config.ui[page.lang], "translations": translations, "language": config.language(page.lang),
+                   "x_default": _x_default(page, translations, config.source_language)}
+        return Output(page.path, self.env.get_template(page.template).render(context))
+
+    def others(self) -> dict[str, Callable[[], str]]:
+        """Return how to render each file that is not a page, by its path."""
+        site, config, env, shared = self.site, self.site.config, self.env, self.shared
+        favicon_file = self.templates.parent / "assets" / "favicon.svg"
+
+        def root_page(path: str, template: str) -> str:
+            root = {**shared, "ui": config.ui, "translations": {}, "x_default": None,
+                    "favicon": favicon_file.read_text(encoding="utf-8").strip() if favicon_file.is_file() else ""}
+            page = Page(path, ROOT_LANG, ("root", path), template, config.title[config.source_language], "")
+            return env.get_template(template).render({**root, "page": page})
+
+        def feed(lang: str) -> str:
+            cases = feed_cases(site, lang)
+            dates = [d for d in [config.date, *(c.date for c in cases)] if d]
+            return env.get_template("feed.xml").render(
+                {**shared, "lang": lang, "language": config.language(lang), "cases": cases,
+                 "updated": max(dates).isoformat() if dates else "1970-01-01"})
+
+        made = {path: functools.partial(root_page, path, template)
+                for path, template in zip(ROOT_PAGES, ("root.html", "404.html"))}
+        made[SITEMAP] = lambda: env.get_template("sitemap.xml").render(
+            {**shared, "pages": self.pages, "by_key": self.by_key})
+        made.update({feed_path(lang): functools.partial(feed, lang) for lang in config.codes})
+        made[ROBOTS] = lambda: f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}{SITEMAP}\n"
+        return made
 
 
 _RENDER_PAGE = _DELIVER = None  # what the worker processes inherit (fork): render, then deliver

@@ -25,7 +25,7 @@ from .cache import Cache, recalling
 from .errors import BuildFailed, Fault, Problem, os_reason
 from .model import Site
 from .sources import ContentReader
-from .render import page_digests, plan_pages, render_site, render_status
+from .render import Output, PageDigests, SiteRenderer, plan_pages, render_status
 from .write import sync_site, write_page
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ STEP_MS = 10  # how soon the system's word of a change is passed on (watchfiles)
 # resolves its own name to 127.0.0.1) or websocket Origin is refused, so drafts stay here.
 MAX_PATH = 1024  # longer request paths are not files of ours
 STATUS_PAGE = "_status.html"
-DEFERRED = ("booklet.html", "volumes.html")  # the booklets' pages: each shows many cases, so made when asked
 
 
 _LOOPBACK_HOST = re.compile(r"^(?:127\.0\.0\.1|localhost|\[::1\])(?::(?P<port>\d{1,5}))?$", re.IGNORECASE)
@@ -62,10 +61,10 @@ class Preview:
         self.rebuilds = 0
         self.cache, self.workers = Cache(cache_folder(paths)), os.cpu_count() or 1
         self.site: Site | None = None
-        self.digests: dict[str, str] = {}  # what each page in `out` was made from
+        self.digests: dict[str, str] = {}  # what each page in `out` was made from (PageDigests)
         self.status: bytes | None = None  # the status page, made when first asked after a rebuild
-        self.pages: list = []  # the last good build's plan
-        self.deferred: dict[str, str] = {}  # booklet pages not yet rendered for it: path → digest
+        self.made: PageDigests | None = None  # what each page of the last good build is made from
+        self.renderer: SiteRenderer | None = None  # and what renders it
         self.decoded: dict = {}  # each file's last bytes and text: only a saved file is decoded again
         self.reader = ContentReader(paths.content)  # only a saved file is read again
         self.held: set[str] = set()  # the files in `out`, as the last rebuild left it
@@ -100,10 +99,10 @@ class Preview:
         return state
 
     def rebuild(self, changed: set[str] | None = None) -> None:
-        """Bring the preview up to date: only pages whose inputs changed are rendered again (the
-        booklets and the status page when next asked); on failure keep the problems to show
-        instead of pages. `changed`: the files (absolute paths) changed since the last rebuild,
-        when known: of the content, only those are read again."""
+        """Bring the preview up to date: a page whose inputs changed is rendered again when it is
+        next asked for (as is the status page); on failure keep the problems to show instead of
+        pages. `changed`: the files (absolute paths) changed since the last rebuild, when known:
+        of the content, only those are read again."""
         started = time.perf_counter()
         self.rebuilds += 1
         try:
@@ -111,14 +110,15 @@ class Preview:
                 site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers,
                                  decoded=self.decoded, files=self.reader.read(changed))
                 pages = plan_pages(site)
-                digests = page_digests(site, self.paths.templates, pages=pages)
-            kept = frozenset(path for path, digest in digests.items() if self.digests.get(path) == digest)
-            deferred = {p.path: digests[p.path] for p in pages if p.template in DEFERRED and p.path not in kept}
-            outputs = render_site(site, self.paths.templates, workers=self.workers, keep=kept | set(deferred),
-                                  pages=pages)
-            self.digests, self.site, self.status, self.pages, self.deferred = {}, site, None, pages, deferred
+            # The browser asks for one page: a page is digested, and rendered if it changed,
+            # when it is asked for (freshen). The small files that are not pages are made now.
+            made = PageDigests(site, self.paths.templates, pages=pages)
+            renderer = SiteRenderer(site, self.paths.templates, pages=pages)
+            outputs = [Output(path, None) for path in made.paths]
+            outputs += [Output(path, render()) for path, render in renderer.others().items() if path not in made.paths]
+            self.site, self.status, self.made, self.renderer = site, None, made, renderer
+            self.digests = {path: self.digests[path] for path in made.paths if path in self.digests}
             written = sync_site(outputs, {"assets": self.paths.assets}, self.out, site.images, self.held)
-            self.digests = {path: digest for path, digest in digests.items() if path not in deferred}
         except BuildFailed as failure:
             self.problems = failure.problems
             print(failure.report("the browser shows them until the next good save"), flush=True)
@@ -138,15 +138,20 @@ class Preview:
         # What the site holds now stays for the next save: the collector need not go through
         # it all again (at thousands of cases, a pass takes longer than a rebuild's own work).
         gc.freeze()
-        print(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files changed).", flush=True)
+        print(f"Rebuilt in {time.perf_counter() - started:.2f} s ({written} files written; pages are made as "
+              "they are asked for).", flush=True)
 
-    def render_deferred(self, path: str) -> None:
-        """Render a booklet page the last rebuild left for when it is asked for."""
-        everything = frozenset(self.digests) | frozenset(self.deferred)
-        for output in render_site(self.site, self.paths.templates, keep=everything - {path}, pages=self.pages):
-            if output.path == path:
-                write_page(self.out, output)
-        self.digests[path] = self.deferred.pop(path)
+    def freshen(self, path: str) -> None:
+        """Make the page (or sitemap, or feed) at `path` what the last good rebuild says: rendered
+        again only when what it is made from changed since it was written."""
+        with recalling():
+            digest = self.made.of(path)
+        if self.digests.get(path) == digest and (self.out / path).is_file():
+            return
+        page = self.made.by_path.get(path)
+        text = self.renderer.page(page).text if page else self.renderer.others()[path]()
+        write_page(self.out, Output(path, text))
+        self.digests[path] = digest
 
     def status_page(self) -> bytes:
         """Return the translation status page of the last good build (every editorial check, so
@@ -275,13 +280,18 @@ class Preview:
                             problems_page(self.problems).encode("utf-8"), method)
         if path == f"/{STATUS_PAGE}" and self.site is not None:
             return _respond(start_response, "200 OK", "text/html; charset=utf-8", self.status_page(), method)
-        if path.lstrip("/") in self.deferred and not self.problems:
+        if self.made is not None and path.lstrip("/") in self.made.paths and not self.problems:
             try:
-                self.render_deferred(path.lstrip("/"))
-            except Exception:  # a template slip: said in the terminal; the page is served as it was
+                self.freshen(path.lstrip("/"))
+            except Exception as error:  # a template slip: said here and in the terminal
                 traceback.print_exc()
+                return _respond(start_response, "200 OK", "text/html; charset=utf-8", problems_page(
+                    [Problem(str(self.paths.templates), 1, type(error).__name__, str(error),
+                             "see the terminal for details")]).encode("utf-8"), method)
         target = self.find(path)
-        if target is None and self.find(path.rstrip("/") + "/index.html") is not None:
+        index = path.rstrip("/") + "/index.html"  # a folder asked for without its slash
+        if target is None and (self.find(index) is not None or self.made is not None and index.lstrip("/")
+                               in self.made.paths):
             start_response("301 Moved Permanently", [("Location", path + "/"), ("Content-Length", "0")])
             return [b""]
         if target is None:

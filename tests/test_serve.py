@@ -295,7 +295,9 @@ def test_a_preview_that_cannot_be_written_shows_why_and_recovers(fixture_site, t
         f"{tmp_path}/preview:1: preview: cannot be written: the disk is full (free some disk space and save again)"]
     monkeypatch.setattr(pathlib.Path, "write_bytes", real_write)
     preview.rebuild()
-    assert preview.problems == [] and (tmp_path / "preview/zh/index.html").is_file()
+    assert preview.problems == [] and (tmp_path / "preview/index.html").is_file()
+    preview.freshen("zh/index.html")  # a page is made when the browser asks for it
+    assert (tmp_path / "preview/zh/index.html").is_file()
 
 
 def test_head_other_methods_and_folders_without_a_slash(shared_preview):
@@ -345,7 +347,41 @@ def test_a_broken_status_template_shows_its_problem_not_an_error(fixture_site, t
     preview.start()
     page = preview.status_page().decode("utf-8")
     assert "UndefinedError" in page and "no_such_thing" in page
+    assert preview.problems == [] and "内容有误" not in _ask(preview, "/zh/index.html")
     assert (tmp_path / "out/zh/index.html").is_file()
+
+
+def _ask(preview, path: str) -> str:
+    """Return the preview's answer to a browser's GET of `path` (its WSGI app, called directly)."""
+    answer = b"".join(preview.app({"REQUEST_METHOD": "GET", "PATH_INFO": path}, lambda status, headers: None))
+    return answer.decode("utf-8")
+
+
+def test_a_page_is_made_when_asked_for_and_a_slip_in_its_template_is_shown(fixture_site, tmp_path):
+    """A save renders no page: the one the browser asks for is made then, and a slip in its
+    template is shown on it, not in a traceback alone."""
+    import sitegen
+    from sitegen.serve import Preview
+    templates = tmp_path / "templates"
+    shutil.copytree(PROJECT / "templates", templates)
+    content = fixture_site()
+    preview = Preview(sitegen.Paths(content=content, templates=templates), tmp_path / "out")
+    preview.start()
+    assert not (tmp_path / "out/zh/cases/full-pair.html").exists()
+    assert "完整的一对" in _ask(preview, "/zh/cases/full-pair.html")
+    made = (tmp_path / "out/zh/cases/full-pair.html").stat().st_mtime_ns
+    assert "完整的一对" in _ask(preview, "/zh/cases/full-pair.html")
+    preview.rebuild({str(content / "cases/zh-only.zh.md")})  # nothing changed
+    assert "完整的一对" in _ask(preview, "/zh/cases/full-pair.html")
+    assert (tmp_path / "out/zh/cases/full-pair.html").stat().st_mtime_ns == made  # not made again
+    (templates / "case.html").write_text("{{ no_such_thing.at_all }}", encoding="utf-8")
+    preview.rebuild({str(templates / "case.html")})
+    page = _ask(preview, "/zh/cases/full-pair.html")
+    assert "UndefinedError" in page and "no_such_thing" in page
+    assert "内容有误" not in _ask(preview, "/zh/index.html")  # a page of another template is fine
+    answered = []
+    preview.app({"REQUEST_METHOD": "GET", "PATH_INFO": "/en"}, lambda status, headers: answered.append(status))
+    assert answered == ["301 Moved Permanently"]  # a folder whose index.html is not made yet
 
 
 PREVIEW_EDITS = st.lists(st.sampled_from(["zh-body", "en-body", "title", "theme", "figure", "add", "remove",
@@ -400,10 +436,12 @@ def _edit_content(content, edit: str, n: int, originals: dict) -> set:
 
 
 def _preview_tree(preview) -> dict:
-    """Return what a preview serves: its folder, every booklet page rendered, or its problems."""
-    for path in list(preview.deferred):
-        preview.render_deferred(path)
-    return {"problems": preview.problems} if preview.problems else tree_bytes(preview.out)
+    """Return what a preview serves: its folder with every page asked for, or its problems."""
+    if preview.problems:
+        return {"problems": preview.problems}
+    for path in preview.made.paths:
+        preview.freshen(path)
+    return tree_bytes(preview.out)
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "6")), deadline=None,
@@ -420,13 +458,14 @@ def test_a_preview_after_any_saves_shows_what_a_fresh_one_shows(tmp_path_factory
     content = root / "content"
     shutil.copytree(FIXTURES / "bilingual", content)
     site_file = content / "site.yaml"  # small lists and volumes, so that they come in parts
-    site_file.write_text(site_file.read_text(encoding="utf-8") + "list_page_size: 1\nbooklet_volume_size: 1\n",
+    site_file.write_text(site_file.read_text(encoding="utf-8") + "list_page_size: 1\nbooklet_volume_size: 2\n",
                          encoding="utf-8")
     originals = {p: p.read_text(encoding="utf-8") for p in content.rglob("*") if p.suffix in (".md", ".yaml")}
     paths = sitegen.Paths(content=content, cache=root / "cache")
     saved = Preview(paths, root / "saved")
     saved.start()
     for n, edit in enumerate(edits):
+        _preview_tree(saved)  # every page asked for since the last save: made from that content
         touched = _edit_content(content, edit, n, originals)
         if told:  # as the system tells it
             saved.rebuild({str(path) for path in touched})
@@ -434,7 +473,8 @@ def test_a_preview_after_any_saves_shows_what_a_fresh_one_shows(tmp_path_factory
             state = saved.snapshot()
             saved.rebuild({p for p in state.keys() | saved._built.keys() if state.get(p) != saved._built.get(p)})
             saved._built = state
+    shown = _preview_tree(saved)
     Recall.forget_all()
     fresh = Preview(paths, root / "fresh")
     fresh.start()
-    assert _preview_tree(saved) == _preview_tree(fresh)
+    assert shown == _preview_tree(fresh)
