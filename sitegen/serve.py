@@ -105,6 +105,9 @@ class Preview:
         of the content, only those are read again."""
         started = time.perf_counter()
         self.rebuilds += 1
+        roots = tuple({os.path.join(root(folder), "") for folder in self.watched() for root in (str, os.path.realpath)})
+        if changed is not None and not all(path.startswith(roots) for path in changed):
+            changed = None  # a path not written as expected (another case, a short name): read everything
         try:
             with recalling():
                 site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers,

@@ -195,8 +195,9 @@ def _read(listing: Listing, known: dict[str, bytes | Path]) -> ContentFiles:
 
 class ContentReader:
     """A content folder read again on every save (the preview): a file is read again only when
-    it is said to have changed, and the folder listed again only when a change could alter
-    the list (a file added, removed or replaced by a folder; a folder added or removed)."""
+    it is said to have changed. When a change could alter the list (a file added, removed or
+    replaced by a folder; a folder added or removed; a name the last listing does not know),
+    the folder is listed and read again whole."""
 
     def __init__(self, content: Path):
         self.content = content
@@ -208,17 +209,15 @@ class ContentReader:
         """Return what read_content() would. `changed`: the paths (absolute, as a file watcher
         gives them) that changed since the last call; None when that is not known."""
         inside = None if changed is None else {r for r in map(self._relative, changed) if r is not None}
-        before = self._listing
-        if inside is None or before is None or not self._in_place(inside):
-            self._listing = walk_content(self.content)
-        listing = self._listing
         last = {**self._last.texts, **self._last.images} if self._last else {}
-        # Kept: the bytes of a file not said to have changed, still the same real file, and not
-        # reached through a link (whose target may change where no watcher looks).
-        known = {} if inside is None or before is None else {
-            r: data for r, data in last.items() if data is not None and r not in inside
-            and r not in listing.links and listing.files.get(r) == before.files.get(r)}
-        self._last = _read(listing, known)
+        if inside is not None and self._listing is not None and self._in_place(inside):
+            # Kept: the bytes of every file not said to have changed, but those reached through
+            # a link (whose target may change where no watcher looks).
+            known = {r: data for r, data in last.items() if data is not None and r not in inside
+                     and r not in self._listing.links}
+        else:  # a file or folder added, removed or renamed: everything is read again
+            self._listing, known = walk_content(self.content), {}
+        self._last = _read(self._listing, known)
         return ContentFiles(dict(self._last.texts), dict(self._last.images), self._last.problems)
 
     def _relative(self, path: str) -> str | None:

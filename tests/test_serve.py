@@ -161,6 +161,8 @@ def test_the_open_browser_is_told_to_reload(preview):
 
     assert asyncio.run(listen())["command"] == "reload"
     assert "第二段，刚改。" in preview.page("zh/cases/full-pair.html")
+    # The system said the file changed (watchfiles): the preview did not fall back to polling.
+    assert "Looking for saves every" not in preview.log.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -478,3 +480,18 @@ def test_a_preview_after_any_saves_shows_what_a_fresh_one_shows(tmp_path_factory
     fresh = Preview(paths, root / "fresh")
     fresh.start()
     assert shown == _preview_tree(fresh)
+
+
+def test_a_save_told_in_a_form_not_recognised_reads_everything_again(fixture_site, tmp_path):
+    """The system may write a saved file's path otherwise than the preview lists it (another
+    case, a short name): the content is then read again whole, never left as it was."""
+    import sitegen
+    from sitegen.serve import Preview
+    content = fixture_site()
+    preview = Preview(sitegen.Paths(content=content), tmp_path / "out")
+    preview.start()
+    case = content / "cases/full-pair.zh.md"
+    for n, told in enumerate([str(content).upper() + "/cases/full-pair.zh.md", str(content / "CASES/full-pair.zh.md")]):
+        case.write_text(case.read_text(encoding="utf-8").replace("第二段", f"第二段{n}改", 1), encoding="utf-8")
+        preview.rebuild({told})
+        assert f"第二段{n}改" in _ask(preview, "/zh/cases/full-pair.html")
