@@ -216,7 +216,6 @@ def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
     return results
 
 
-
 _RECALLING = False  # whether Recall answers: only in the preview, which asks again and again
 _MISSING = object()
 

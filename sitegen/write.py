@@ -275,7 +275,7 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
     if held is not None and held:  # only what was written before can be in the way
         for relative in sorted(held - wanted.keys() - kept, reverse=True):
             target = out / relative
-            target.unlink(missing_ok=True)  # a booklet page the preview never rendered is not there
+            target.unlink(missing_ok=True)  # a page the preview was never asked for is not there
             for folder in target.parents:
                 if folder == out:
                     break
