@@ -68,12 +68,12 @@ class Preview:
 
 
 @contextlib.contextmanager
-def _previewing(content, log):
+def _previewing(content, log, env=None):
     """Run `build.py serve` on `content` while in the block; yield the running Preview."""
     port = free_port()
     with log.open("w") as sink:
         process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--content", str(content),
-                                    "--port", str(port)], stdout=sink, stderr=subprocess.STDOUT)
+                                    "--port", str(port)], stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
         running = Preview(content, port, log)
         wait_for(lambda: fetch(running.url("zh/index.html"))[0] == 200, what="the preview to start")
@@ -495,3 +495,17 @@ def test_a_save_told_in_a_form_not_recognised_reads_everything_again(fixture_sit
         case.write_text(case.read_text(encoding="utf-8").replace("第二段", f"第二段{n}改", 1), encoding="utf-8")
         preview.rebuild({told})
         assert f"第二段{n}改" in _ask(preview, "/zh/cases/full-pair.html")
+
+
+def test_where_the_system_cannot_say_the_preview_looks_for_saves_itself(fixture_site, tmp_path):
+    """Without watchfiles (or with inotify's watches used up), saves are found by comparing
+    the folders every POLL_SECONDS, and still shown."""
+    broken = tmp_path / "no-watchfiles" / "watchfiles"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('no watches left')\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(broken.parent), os.environ.get("PYTHONPATH", "")])}
+    with _previewing(fixture_site(), tmp_path / "serve.log", env) as running:
+        wait_for(lambda: "Looking for saves every" in running.log.read_text(encoding="utf-8"),
+                 what="the preview to say it polls")
+        running.edit("cases/full-pair.zh.md", "第二段。", "第二段，轮询看到了。")
+        wait_for(lambda: "第二段，轮询看到了。" in running.page("zh/cases/full-pair.html"), what="the new text")
