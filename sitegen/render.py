@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime
 import functools
-from functools import cached_property
 import hashlib
 import heapq
 import re
@@ -70,7 +69,8 @@ def plan_pages(site: Site) -> list[Page]:
             terms = getattr(config, kind)
             pages.append(Page(term_path(lang, kind), lang, (kind, ""), "terms.html",
                               ui[kind], ui[f"{kind}_intro"],
-                              {"kind": kind, "terms": terms, "counts": {slug: len(mine) for slug, mine in grouped.items()}}))
+                              {"kind": kind, "terms": terms,
+                               "counts": {slug: len(mine) for slug, mine in grouped.items()}}))
             for term in terms:
                 mine = grouped[term.slug]
                 pages += _term_pages(config, lang, kind, term, mine)
@@ -132,11 +132,8 @@ def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, in
     """Return, for each page, a digest of everything it is made from: the site's data, the
     templates, which cases exist in which languages, and what its template is given. A page whose
     digest is the one recorded for the file of the last build need not be rendered again."""
-    global _VERSION_DIGESTS
     digests = PageDigests(site, templates, downloads, pages)
-    found = {path: digests.of(path) for path in digests.paths}
-    _VERSION_DIGESTS = digests.versions
-    return found
+    return {path: digests.of(path) for path in digests.paths}
 
 
 class PageDigests:
@@ -149,9 +146,8 @@ class PageDigests:
         self.paths = dict.fromkeys([*self.by_path, SITEMAP, *(feed_path(lang) for lang in site.config.codes)])
         self.templates, self.downloads = templates, downloads
         self.memo: dict[tuple, str] = {}  # a case's digest, by slug and languages shown
-        self.versions: dict[int, tuple] = {}  # id → (version, digest): those met, for the next call's
 
-    @cached_property
+    @functools.cached_property
     def everything(self) -> str:
         """Return the digest of what every page is made from: the templates and the site's data."""
         site, shared = self.site, hashlib.sha256()
@@ -164,7 +160,7 @@ class PageDigests:
                                 sorted((self.downloads or {}).items()), any(c.figures for c in site.cases))))
         return sys.intern(shared.hexdigest())  # the very same string while it is the same (Recall)
 
-    @cached_property
+    @functools.cached_property
     def languages(self) -> dict[tuple, list[str]]:
         """Return the languages each page exists in, by the page's key."""
         found: dict[tuple, list[str]] = {}
@@ -206,10 +202,7 @@ class PageDigests:
             return _VOLUME_DIGESTS((value.lang, value.slug, langs), (value,),
                                    lambda: self.digest((value.slug, value.area, value.part, value.cases), langs))
         if isinstance(value, Version):  # a case page's own: the same object while its file is unchanged
-            last = _VERSION_DIGESTS.get(id(value))
-            found = last[1] if last and last[0] is value else hashlib.sha256(_written(value)).hexdigest()
-            self.versions[id(value)] = (value, found)
-            return found
+            return _VERSION_DIGESTS(value.path, (value,), lambda: hashlib.sha256(_written(value)).hexdigest())
         return hashlib.sha256(_written(value)).hexdigest()
 
 
@@ -233,22 +226,17 @@ def feed_cases(site: Site, lang: str) -> list[Case]:
 
 _VOLUME_DIGESTS = Recall()  # the preview's: a volume's digest, for each set of languages shown
 _PAGE_DIGESTS = Recall()  # the preview's: the very same page, shared data and languages give the same digest
-_VERSION_DIGESTS: dict[int, tuple] = {}  # id → (version, digest): the last call's, for a preview's next
-_CASE_DIGESTS: dict[tuple, tuple] = {}  # (slug, languages) → (what it was made of, digest): the last call's
+_VERSION_DIGESTS = Recall()  # the preview's: a version's digest, while its file is unchanged
+_CASE_DIGESTS = Recall()  # the preview's: a case's digest for each set of languages, while it is the same case
 
 
 def _case_digest(case: Case, langs: frozenset) -> str:
-    """Return a digest of what a page in `langs` shows of a case, at once when it is made of the
-    very versions it was last time (a preview's unchanged files parse to the same objects)."""
-    shown = {code: v for code, v in case.versions.items() if code in langs}
-    facts = (case.order, case.areas, case.themes, case.date, case.figures, case.draft, tuple(case.versions))
-    last = _CASE_DIGESTS.get((case.slug, langs))
-    if last and last[1] == facts and last[0].keys() == shown.keys() and all(
-            last[0][code] is version for code, version in shown.items()):
-        return last[2]
-    found = hashlib.sha256(_written((replace(case, versions=shown), tuple(case.versions)))).hexdigest()
-    _CASE_DIGESTS[case.slug, langs] = (shown, facts, found)
-    return found
+    """Return a digest of what a page in `langs` shows of a case."""
+    def digest() -> str:
+        shown = {code: v for code, v in case.versions.items() if code in langs}
+        return hashlib.sha256(_written((replace(case, versions=shown), tuple(case.versions)))).hexdigest()
+
+    return _CASE_DIGESTS((case.slug, langs), (case,), digest)
 
 
 def compare_figures(cases: list[Case], ui: dict,
