@@ -93,7 +93,7 @@ class Cache:
                 chunk = keys[start:start + 500]
                 rows = self.db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
                                        f"({','.join('?' * len(chunk))})", [kind, *chunk])
-                found.update((k, kept(pickle.loads(v)) if kept else pickle.loads(v)) for k, v in rows)
+                found.update((k, _loaded(v, kept)) for k, v in rows)
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
             log.info("The build cache could not be read (%s); computing again.", error)
             return {}
@@ -120,6 +120,12 @@ class Cache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _loaded(pickled: bytes, kept: Callable | None):
+    """Return a cached value unpickled: `kept(value)` when given (what to hold of it)."""
+    value = pickle.loads(pickled)
+    return kept(value) if kept else value
 
 
 def quiet_worker() -> None:
@@ -209,7 +215,7 @@ def compute_all(jobs: dict[str, tuple], work: Callable, cache: Cache, kind: str,
             batch[job] = value
             if len(batch) == BATCH or number == len(missing):
                 cache.put_pickled(kind, batch)
-                results.update((k, kept(pickle.loads(v)) if kept else pickle.loads(v)) for k, v in batch.items())
+                results.update((k, _loaded(v, kept)) for k, v in batch.items())
                 batch = {}
     finally:
         _JOBS = None

@@ -180,7 +180,7 @@ class Preview:
             return False
         if now - self._pending_since < QUIET_SECONDS:
             return False
-        changed = {path for path in state.keys() | self._built.keys() if state.get(path) != self._built.get(path)}
+        changed = changed_between(self._built, state)
         self._built, self._pending = state, None
         self.rebuild(changed)
         return True
@@ -249,7 +249,7 @@ class Preview:
         if not self.watching:
             return
         state = self.snapshot()
-        changed = {path for path in state.keys() | self._built.keys() if state.get(path) != self._built.get(path)}
+        changed = changed_between(self._built, state)
         self._built = state
         if changed - told:
             self.saved(changed - told)
@@ -317,6 +317,11 @@ class Preview:
             return target if root in target.parents and target.is_file() else None
         except (OSError, ValueError, RuntimeError):
             return None
+
+
+def changed_between(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> set[str]:
+    """Return the files added, removed or changed between two snapshots (Preview.snapshot)."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
 def _respond(start_response, status: str, kind: str, body: bytes, method: str = "GET"):

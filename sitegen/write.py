@@ -272,7 +272,7 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
             continue
         _write_file(target, data)
         written += 1
-    if held is not None and held:  # only what was written before can be in the way
+    if held:  # only what was written before can be in the way
         for relative in sorted(held - wanted.keys() - kept, reverse=True):
             target = out / relative
             target.unlink(missing_ok=True)  # a page the preview was never asked for is not there
@@ -283,20 +283,18 @@ def sync_site(outputs: list[Output], folders: dict[str, Path], out: Path,
                     folder.rmdir()  # only when empty
                 except OSError:  # not empty, or never made
                     break
+    else:
+        root = len(str(out)) + 1
+        for folder, dirs, names in os.walk(out, topdown=False):
+            inside = folder[root:].replace(os.sep, "/")  # thousands of files: strings, not Paths
+            for name in names:
+                relative = f"{inside}/{name}" if inside else name
+                if relative not in wanted and relative not in kept and relative != MARKER:
+                    os.unlink(os.path.join(folder, name))
+            if folder != str(out) and not os.listdir(folder):
+                os.rmdir(folder)
+    if held is not None:
         held.clear()
         held.update(wanted.keys() | kept)
-        (out / MARKER).write_text("Preview written by build.py serve.\n", encoding="utf-8")
-        return written
-    if held is not None:
-        held.update(wanted.keys() | kept)
-    root = len(str(out)) + 1
-    for folder, dirs, names in os.walk(out, topdown=False):
-        inside = folder[root:].replace(os.sep, "/")  # thousands of files: strings, not Paths
-        for name in names:
-            relative = f"{inside}/{name}" if inside else name
-            if relative not in wanted and relative not in kept and relative != MARKER:
-                os.unlink(os.path.join(folder, name))
-        if folder != str(out) and not os.listdir(folder):
-            os.rmdir(folder)
     (out / MARKER).write_text("Preview written by build.py serve.\n", encoding="utf-8")
     return written

@@ -455,7 +455,7 @@ def test_a_preview_after_any_saves_shows_what_a_fresh_one_shows(tmp_path_factory
     preview started afresh on the same content shows."""
     import sitegen
     from sitegen.cache import Recall
-    from sitegen.serve import Preview
+    from sitegen.serve import Preview, changed_between
     root = tmp_path_factory.mktemp("saves")
     content = root / "content"
     shutil.copytree(FIXTURES / "bilingual", content)
@@ -473,7 +473,7 @@ def test_a_preview_after_any_saves_shows_what_a_fresh_one_shows(tmp_path_factory
             saved.rebuild({str(path) for path in touched})
         else:  # as found by comparing snapshots
             state = saved.snapshot()
-            saved.rebuild({p for p in state.keys() | saved._built.keys() if state.get(p) != saved._built.get(p)})
+            saved.rebuild(changed_between(saved._built, state))
             saved._built = state
     shown = _preview_tree(saved)
     Recall.forget_all()
