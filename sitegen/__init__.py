@@ -43,14 +43,13 @@ class Paths:
 
 
 def load_site(content: Path, preview: bool = False, cache: Cache | None = None, workers: int = 1,
-              stages: Stages | None = None, decoded: dict | None = None, files: ContentFiles | None = None) -> Site:
+              stages: Stages | None = None, files: ContentFiles | None = None) -> Site:
     """Return the checked Site of a content folder, or raise BuildFailed with every problem.
 
     A preview keeps draft cases; a publishing build leaves them out. With a `cache`, the bodies
     are rendered at once, on `workers` processes, and what the cache holds is not rendered again.
-    `decoded`: the last call's files (path → (bytes, text, problems)), updated here: a file read
-    again with the same bytes is not decoded again (the preview, on every save). `files`: the
-    folder's files when the caller has read them (the preview reads only what changed).
+    `files`: the folder's files when the caller has read them (the preview reads only what
+    changed, and a file it did not read again is not decoded again).
     """
     unusable = folder_problem(content)
     if unusable:
@@ -62,13 +61,7 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
     texts: dict[str, str | None] = {}
     for path in list(files.texts):
         raw = files.texts.pop(path)  # each file's bytes let go once decoded: a large site's add up
-        last = decoded.get(path) if decoded is not None else None
-        if last is not None and last[0] == raw:
-            text, found = last[1], list(last[2])
-        else:
-            text, found = decode(raw, path) if raw is not None else (None, [])
-            if decoded is not None:
-                decoded[path] = (raw, text, tuple(found))
+        text, found = _DECODED(path, (raw,), lambda: decode(raw, path) if raw is not None else (None, []))
         problems += found
         texts[path] = text  # None when unreadable: already reported, and not to be reported again
     # Absent (a marker) and unreadable (None) files are told apart, as parse_config does.
@@ -86,6 +79,7 @@ def load_site(content: Path, preview: bool = False, cache: Cache | None = None, 
     return site
 
 
+_DECODED = Recall()  # the preview's: the very same bytes (a file not read again) give the very same text
 _CONFIGS = Recall()  # the preview's: the same data files give the very same Config
 
 

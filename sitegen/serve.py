@@ -65,7 +65,6 @@ class Preview:
         self.status: bytes | None = None  # the status page, made when first asked after a rebuild
         self.made: PageDigests | None = None  # what each page of the last good build is made from
         self.renderer: SiteRenderer | None = None  # and what renders it
-        self.decoded: dict = {}  # each file's last bytes and text: only a saved file is decoded again
         self.reader = ContentReader(paths.content)  # only a saved file is read again
         self.held: set[str] = set()  # the files in `out`, as the last rebuild left it
         self._built: dict | None = None
@@ -111,7 +110,7 @@ class Preview:
         try:
             with recalling():
                 site = load_site(self.paths.content, preview=True, cache=self.cache, workers=self.workers,
-                                 decoded=self.decoded, files=self.reader.read(changed))
+                                 files=self.reader.read(changed))
                 pages = plan_pages(site)
             # The browser asks for one page: a page is digested, and rendered if it changed,
             # when it is asked for (freshen). The small files that are not pages are made now.

@@ -217,8 +217,12 @@ class ContentReader:
                      and r not in self._listing.links}
         else:  # a file or folder added, removed or renamed: everything is read again
             self._listing, known = walk_content(self.content), {}
-        self._last = _read(self._listing, known)
-        return ContentFiles(dict(self._last.texts), dict(self._last.images), self._last.problems)
+        fresh = _read(self._listing, known)
+        # A file read again with the same bytes keeps its last bytes: what was made of them is
+        # recalled by identity (cache.Recall), as if the file had not been read.
+        texts = {r: last[r] if data is not None and last.get(r) == data else data for r, data in fresh.texts.items()}
+        self._last = ContentFiles(texts, fresh.images, fresh.problems)
+        return ContentFiles(dict(texts), dict(fresh.images), fresh.problems)
 
     def _relative(self, path: str) -> str | None:
         for root in self._roots:
