@@ -30,7 +30,7 @@ def _fingerprint() -> str:
     digest = hashlib.sha256(sys.version.encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
-    for package in ("markdown", "nh3", "pypinyin", "segno", "jinja2", "pagefind", "weasyprint"):
+    for package in ("markdown", "nh3", "pypinyin", "zxing-cpp", "jinja2", "pagefind", "weasyprint"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:

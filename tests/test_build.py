@@ -293,6 +293,27 @@ def test_keep_tails_binds_what_one_pattern_over_the_page_would(html):
     assert keep_tails(html) == whole.sub(r'<span class="keep">\1</span>\2', html)
 
 
+@pytest.mark.parametrize("url", ["https://example.org/", "https://example.org/zh/cases/a-long-case-name-0123.html",
+                                 "https://example.org/en/cases/" + "x" * 120 + ".html"])
+def test_a_qr_code_svg_reads_back_as_its_address(url):
+    """The strokes of the SVG, drawn as pixels, make a code a reader decodes: the runs are
+    where the code's dark modules are (row and column offsets, the border)."""
+    import re
+    import zxingcpp
+    from PIL import Image, ImageDraw
+    from sitegen.booklet import QR_BORDER, _draw_qr
+    svg = _draw_qr(url, "label")
+    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    scale = 6
+    image = Image.new("L", ((size + 4) * scale, (size + 4) * scale), 255)  # 2 more light modules each side
+    draw = ImageDraw.Draw(image)
+    strokes = re.findall(r"M(\d+) (\d+)\.5h(\d+)", svg)
+    assert strokes and min(int(x) for x, _, _ in strokes) == QR_BORDER
+    for x, y, width in strokes:
+        left, top = (int(x) + 2) * scale, (int(y) + 2) * scale
+        draw.rectangle([left, top, left + int(width) * scale - 1, top + scale - 1], fill=0)
+    assert zxingcpp.read_barcode(image).text == url
+
 def test_parallel_blocks_pair_up():
     from sitegen.reading import split_blocks
     assert split_blocks('<p>a</p>\n<ul>\n<li>b</li>\n</ul>\n<hr>\n<h2 id="x">c</h2>') == [
