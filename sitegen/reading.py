@@ -6,7 +6,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from .config import GlossaryEntry
-from .terminology import may_hold, term_pattern
+from .terminology import needles, term_pattern
 
 _TAG = re.compile(r"(<[^>]+>)")
 _SKIP = re.compile(r"^<(/?)(a|h[1-6]|code|pre|button|span class=\"gloss)\b")
@@ -17,10 +17,13 @@ def explain_terms(html: str, glossary: tuple[GlossaryEntry, ...], lang: str) -> 
 
     Only running text counts: not headings, links or code.
     """
-    # Only the terms the page may hold somewhere (tags included) are looked for in each text.
-    folded = html.casefold()
-    patterns = [(entry, pattern) for entry in glossary
-                if (pattern := term_pattern(entry, lang)) is not None and may_hold(entry, lang, folded)]
+    # Only the terms the page may hold somewhere (tags included) are looked for in each text:
+    # (entry, pattern, needles), the needles of may_hold's quick test found once.
+    folded, patterns = html.casefold(), []
+    for entry in glossary:
+        pattern, looked_for = term_pattern(entry, lang), needles(entry, lang)
+        if pattern is not None and any(n in folded for n in looked_for):
+            patterns.append((entry, pattern, looked_for))
     used: list[GlossaryEntry] = []
     parts, depth = _TAG.split(html), 0
     for index, part in enumerate(parts):
@@ -34,13 +37,13 @@ def explain_terms(html: str, glossary: tuple[GlossaryEntry, ...], lang: str) -> 
         if depth or not part.strip():
             continue
         found, folded = [], part.casefold()  # (start, end, entry): in the text as written, never in a tip
-        for entry, pattern in patterns:
-            match = pattern.search(part) if may_hold(entry, lang, folded) else None
+        for entry, pattern, looked_for in patterns:
+            match = pattern.search(part) if any(n in folded for n in looked_for) else None
             if match and all(match.end() <= s or match.start() >= e for s, e, _ in found):
                 found.append((match.start(), match.end(), entry))
                 used.append(entry)
         if found:
-            patterns = [(e, p) for e, p in patterns if all(e is not f for _, _, f in found)]
+            patterns = [p for p in patterns if all(p[0] is not f for _, _, f in found)]
         for start, end, entry in sorted(found, reverse=True):
             part = part[:start] + _marked(entry, lang, part[start:end]) + part[end:]
         parts[index] = part

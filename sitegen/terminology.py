@@ -36,7 +36,7 @@ def _renderings(translation: str, variants: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
+def term_pattern(entry: GlossaryEntry, lang: str) -> TermPattern | None:
     """Return how a term is found in text: any accepted rendering, any quote mark for a quote mark,
     a hyphen for a space (Party building, Party-building alliance), singular or plural, any case."""
     return _pattern(_renderings(*_words(entry, lang)))
@@ -45,7 +45,12 @@ def term_pattern(entry: GlossaryEntry, lang: str) -> re.Pattern | None:
 def may_hold(entry: GlossaryEntry, lang: str, folded_text: str) -> bool:
     """Return False when `folded_text` (casefolded) cannot hold the term: no rendering's longest
     run of letters is in it. A quick test, before the slower pattern is searched."""
-    return any(needle in folded_text for needle in _needles(*_words(entry, lang)))
+    return any(needle in folded_text for needle in needles(entry, lang))
+
+
+def needles(entry: GlossaryEntry, lang: str) -> tuple[str, ...]:
+    """Return what may_hold looks for: each rendering's longest run of letters, casefolded."""
+    return _needles(*_words(entry, lang))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -54,8 +59,31 @@ def _needles(translation: str, variants: tuple[str, ...]) -> tuple[str, ...]:
                  for words in _renderings(translation, variants))
 
 
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+class TermPattern:
+    """A term's regular expression, searched as if it began with (?<![\\w-]): not within a word.
+    That test is made here, at each place the expression matches, instead: at the start of the
+    expression it made Python's re try every position of the text, and searching took 2.6 times
+    as long (glossary tooltips are looked for in every translated page)."""
+
+    def __init__(self, alternatives: str):
+        self.regex = re.compile(rf"((?:{alternatives})(?:e?s)?)(?![\w-])", re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match | None:
+        """Return the first match of the term in `text` that does not follow a letter or hyphen."""
+        position = 0
+        while (match := self.regex.search(text, position)) is not None:
+            start = match.start()
+            if start == 0 or not _WORD_OR_HYPHEN.match(text, start - 1):
+                return match
+            position = start + 1
+        return None
+
+
 @functools.lru_cache(maxsize=1024)  # asked for on every translated page
-def _pattern(renderings: tuple[str, ...]) -> re.Pattern | None:
+def _pattern(renderings: tuple[str, ...]) -> TermPattern | None:
     alternatives = []
     for words in renderings:
         parts = [f"[{re.escape(_QUOTES)}]" if char in _QUOTES else "[ -]" if char in " -" else re.escape(char)
@@ -63,7 +91,7 @@ def _pattern(renderings: tuple[str, ...]) -> re.Pattern | None:
         alternatives.append("".join(parts))
     if not alternatives:
         return None
-    return re.compile(rf"(?<![\w-])((?:{'|'.join(alternatives)})(?:e?s)?)(?![\w-])", re.IGNORECASE)
+    return TermPattern("|".join(alternatives))
 
 
 def check_terminology(site: Site) -> list[Problem]:

@@ -283,6 +283,24 @@ def test_the_quick_test_for_a_term_never_hides_a_spelling_the_pattern_finds():
         assert (used == [entry]) == found, text
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["party building", "Party-Building alliances", "“red” partnership", "‘RED’",
+                                 "Party", " ", "-", "x", "_", "é", "中", "9", "s", "es"]),
+                max_size=8).map("".join))
+def test_a_term_is_found_where_a_lookbehind_pattern_finds_it(text):
+    """TermPattern tests 'not within a word' itself, at each match: it finds what the one
+    expression with (?<![\\w-]) in front found, at the same place."""
+    import re
+    from sitegen.config import GlossaryEntry
+    from sitegen.terminology import term_pattern
+    entry = GlossaryEntry("lianmeng", "联盟", "liánméng", {"en": "Party-building alliance (PBA)"},
+                          {"en": "A compact."}, {"en": ("party building", "“red” partnership")})
+    pattern = term_pattern(entry, "en")
+    whole = re.compile(rf"(?<![\w-]){pattern.regex.pattern}", re.IGNORECASE)
+    found, expected = pattern.search(text), whole.search(text)
+    assert (found and found.span()) == (expected and expected.span()), text
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["中", "文", "。", "“", "a", "Z", "5", "%", " ", "<p>", "</p>", "<b>", "</b>",
                                  "x", "<", "/", "p", ">"]), max_size=40).map("".join))
