@@ -42,7 +42,10 @@ PAGES_FILE = "indexed.json"  # beside each bundle: the pages it indexes, so a bu
 SPELLED = ("zh", "ja", "th")  # languages written without spaces: indexed in pairs of characters
 SPACE = "\ue002"  # a space of a spelled text (Pagefind would squeeze it out of an excerpt)
 PARTS_OPEN, PARTS_CLOSE = "\ue000", "\ue001"  # around added parts of joined words
-_JOINED = re.compile(r"\S*[“”‘’–—]\S*")
+_JOINERS = re.compile("[“”‘’–—]")
+# A word (a run of non-spaces) a joiner is in: tried only where a word starts, since trying
+# every position of a long text made this search most of an English page's indexing.
+_JOINED = re.compile(r"(?<!\S)[^\s“”‘’–—]*[“”‘’–—]\S*")
 # A run of letters and digits outside ASCII; a run of ASCII ones; spaces; anything else.
 _PIECES = re.compile(r"((?:(?![A-Za-z0-9])[^\W_])+)|([A-Za-z0-9]+)|(\s+)|[^\w\s]+|_+")
 _TEXT = re.compile(r"(<(script|style)\b.*?</\2>|<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
@@ -56,10 +59,20 @@ def code_word(*characters: str) -> str:
     return "u" + "".join(f"{ord(c):05x}" for c in characters)
 
 
+class _Codes(dict):
+    """Each character's code (its number, five hex digits), made once: a page spells thousands."""
+
+    def __missing__(self, character: str) -> str:
+        code = self[character] = f"{ord(character):05x}"
+        return code
+
+
+_CODES = _Codes()
+
+
 def _spelled_run(run: str) -> str:
-    codes = [f"{ord(c):05x}" for c in run]
-    pairs = [f"u{a}{b}" for a, b in zip(codes, codes[1:])]
-    return " ".join([*pairs, f"u{codes[-1]}"])
+    codes = list(map(_CODES.__getitem__, run))
+    return " ".join(["u" + a + b for a, b in zip(codes, codes[1:])] + ["u" + codes[-1]])
 
 
 def _spelled_piece(match: re.Match) -> str:
@@ -87,7 +100,7 @@ def with_parts(text: str) -> str:
     def parts(match: re.Match) -> str:
         found = [p for p in re.findall(r"[^\W_]+", html.unescape(match.group())) if p != match.group()]
         return f"{match.group()} {PARTS_OPEN} {' '.join(found)} {PARTS_CLOSE}" if found else match.group()
-    return _JOINED.sub(parts, text)
+    return _JOINED.sub(parts, text) if _JOINERS.search(text) else text
 
 
 def indexed_text(text: str, spell: bool) -> str:

@@ -1,9 +1,11 @@
 """What Pagefind is given to index (sitegen/search.py): Chinese as code words of its pairs of
 characters, joined English words with their parts, filters with their values; one bundle per
 language. The browser tests ask the index built from it (test_browser.py)."""
+import html
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import FIXTURES, build_to
 from sitegen.search import code_word, index_copy, is_spelled, spelled, with_parts
@@ -36,6 +38,23 @@ def test_english_words_joined_by_a_dash_or_quote_are_also_indexed_in_parts():
     assert with_parts("the “area-wide” plan") == "the “area-wide” \ue000 area wide \ue001 plan"
     assert with_parts("no joins here") == "no joins here"
     assert index_copy('<p title="a–b">x–y</p>', spell=False) == '<p title="a–b">x–y \ue000 x y \ue001</p>'
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["mentor", "–", "—", "“", "”", "‘", "’", "s", " ", "\n", "\u3000", "-", "_",
+                                 "x", "中", "&amp;", ",", "9"]), max_size=16).map("".join))
+def test_every_whole_word_with_a_joiner_gets_its_parts(text):
+    """with_parts finds its words where they start: the same words a search from every position
+    found (each whole run of non-spaces holding a quote or dash)."""
+    import re
+    words = list(re.finditer(r"\S*[“”‘’–—]\S*", text))
+    expected, position = [], 0
+    for word in words:
+        parts = [p for p in re.findall(r"[^\W_]+", html.unescape(word.group())) if p != word.group()]
+        expected.append(text[position:word.start()])
+        expected.append(f"{word.group()} \ue000 {' '.join(parts)} \ue001" if parts else word.group())
+        position = word.end()
+    assert with_parts(text) == "".join(expected) + text[position:]
 
 
 def test_languages_written_without_spaces():
