@@ -62,10 +62,16 @@ def keep_tails(html: str) -> str:
     return "</p>".join(parts)
 
 
+# An id attribute (not data-id…). The test that no letter comes before it is made after `id="`:
+# made first (\bid=), it kept re from skipping to each `id="`, and took ten times as long.
+_ID = re.compile(r'id="(?<!\wid=")([^"]+)"')
+_IN_PAGE_LINK = re.compile(r'href="#([^"]+)"')
+
+
 def prefix_ids(html: str, prefix: str) -> str:
     """Return HTML with every id and in-page link prefixed, so that many bodies can share one page."""
-    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', html)
-    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', html)
+    html = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', html)
+    return _IN_PAGE_LINK.sub(lambda m: f'href="#{prefix}{m.group(1)}"', html)
 
 
 def format_size(size: int) -> str:

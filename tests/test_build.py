@@ -311,6 +311,17 @@ def test_keep_tails_binds_what_one_pattern_over_the_page_would(html):
     assert keep_tails(html) == whole.sub(r'<span class="keep">\1</span>\2', html)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['id="', 'data-id="', 'xid="', "-", " ", "<p ", ">", '"', "a", "中", "_",
+                                 'href="#', "é", "id"]), max_size=14).map("".join))
+def test_booklet_ids_are_prefixed_where_a_word_starts_with_id(html):
+    """Every id="…" (not data-id or xid) and every in-page link, as a \\b pattern finds them."""
+    import re
+    from sitegen.booklet import prefix_ids
+    expected = re.sub(r'\bid="([^"]+)"', r'id="P-\1"', html)
+    assert prefix_ids(html, "P-") == re.sub(r'href="#([^"]+)"', r'href="#P-\1"', expected)
+
+
 @pytest.mark.parametrize("url", ["https://example.org/", "https://example.org/zh/cases/a-long-case-name-0123.html",
                                  "https://example.org/en/cases/" + "x" * 120 + ".html"])
 def test_a_qr_code_svg_reads_back_as_its_address(url):
