@@ -1,5 +1,5 @@
 """Markdown bodies: anchors for Chinese headings, no stray spaces from line breaks."""
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from sitegen.markup import join_wide_lines, render_markdown, slugify
 
@@ -48,3 +48,39 @@ def test_footnotes_do_not_leak_between_documents():
     first = render_markdown("正文[^1]。\n\n[^1]: 注释一。\n").html
     second = render_markdown("另一篇正文。\n").html
     assert "注释一" in first and "注释一" not in second and "footnote" not in second
+
+
+# Plain words, and each inline construct whole (so that a paragraph holds one alone often).
+_PIECES = ["中文", "word", " ", "\n", "_em_", "__strong__", "*em*", "**strong**", "`code`", "\\*", "[a](b)",
+           "![i](s)", "[r]", "[r][]", "\n\n[r]: http://x\n", "[^1]", "\n\n[^1]: note\n", "<b>x</b>",
+           "<!-- c -->", "&amp;", "&copy;", "line  \nbreak", "<http://a.b>", "<a@b.c>", "## ", "- ", "1. ",
+           "> ", "|", "---", "{: #x}", "_", "*", "[", "<", "&", "\\", "`"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=5).map("\n\n".join))
+def test_texts_left_to_themselves_render_as_markdown_would(text):
+    """The texts marked done before the inline step (no inline pattern could match in them)
+    render as they did when every pattern was tried on every text."""
+    from sitegen import markup
+    md = markup._converter()
+    plain = md.treeprocessors["plain_text"]
+    try:
+        md.treeprocessors.deregister("plain_text")
+        md.reset(), md.shape.start(None)
+        tried = md.convert(text)
+    finally:
+        md.treeprocessors.register(plain, "plain_text", 21)
+    md.reset(), md.shape.start(None)
+    assert md.convert(text) == tried
+
+
+def test_a_pattern_it_does_not_know_of_turns_the_shortcut_off():
+    """Another extension's inline pattern may match anywhere: then no text is marked done."""
+    import markdown
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+    from sitegen import markup
+    md = markdown.Markdown(extensions=[markup._ShapeExtension()])
+    md.inlinePatterns.register(SimpleTagInlineProcessor(r"()==(.+?)==", "mark"), "mark", 5)
+    md.shape.start(None)
+    assert md.convert("a ==b== c") == "<p>a <mark>b</mark> c</p>"
