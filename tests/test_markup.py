@@ -54,7 +54,7 @@ def test_footnotes_do_not_leak_between_documents():
 _PIECES = ["中文", "word", " ", "\n", "_em_", "__strong__", "*em*", "**strong**", "`code`", "\\*", "[a](b)",
            "![i](s)", "[r]", "[r][]", "\n\n[r]: http://x\n", "[^1]", "\n\n[^1]: note\n", "<b>x</b>",
            "<!-- c -->", "&amp;", "&copy;", "line  \nbreak", "<http://a.b>", "<a@b.c>", "## ", "- ", "1. ",
-           "> ", "|", "---", "{: #x}", "_", "*", "[", "<", "&", "\\", "`"]
+           "> ", "|", "---", "{: #x}", "\n\n    code *x*\n", "_", "*", "[", "<", "&", "\\", "`"]
 
 
 @settings(max_examples=500, deadline=None)
