@@ -20,7 +20,7 @@ from .yamltext import parse_yaml
 from .search import index_site
 from .review import Status, read_last_changes, read_snapshots, translation_status, write_snapshot  # noqa: F401 (read_last_changes: for build.py)
 from .model import Site, build_site
-from .render import Output, page_digests, plan_pages, qr_codes, render_site
+from .render import Output, page_digests, plan_pages, qr_codes, render_booklets, render_site
 from .booklet import prerender_qr
 from .cache import FOLDER as CACHE_FOLDER, Cache, Recall
 from .stamps import (input_stamp, is_up_to_date, kept_pages, record_build, record_pages, record_search_index,
@@ -217,14 +217,12 @@ def _write(site: Site, paths: Paths, pdf_paper: str | None, search: bool, cache:
     files: dict[str, bytes | Path] = dict(site.images)
     downloads = None
     if pdf_paper:
-        stages.begin("pages")
-        outputs = render_site(site, paths.templates, workers=workers)
         stages.begin("pdf")
         from .pdf import render_pdfs
         with tempfile.TemporaryDirectory(prefix="booklet-pdf-") as staged:
-            sync_site(outputs, folders, Path(staged), files)
+            # The PDFs are printed from the booklet pages alone: only they are rendered for it.
+            sync_site(render_booklets(site, paths.templates, workers), folders, Path(staged), files)
             pdfs, problems = render_pdfs(site, Path(staged), pdf_paper, workers)
-        del outputs
         if problems:  # located in the content, but for what no content file shows
             raise BuildFailed(_located([p for p in problems if p.path != "pdf"], paths.content)
                               + [p for p in problems if p.path == "pdf"])

@@ -523,6 +523,13 @@ def render_site(site: Site, templates: Path, downloads: dict[str, tuple[str, int
     return sorted(outputs, key=lambda o: o.path)
 
 
+def render_booklets(site: Site, templates: Path, workers: int = 1) -> list[Output]:
+    """Return the booklet pages alone, rendered on `workers` processes: what the PDFs are
+    printed from (without the PDFs' sizes, which the pages rendered afterwards show)."""
+    renderer = SiteRenderer(site, templates)
+    return _render_pages([p for p in renderer.pages if p.template == "booklet.html"], renderer.page, workers)
+
+
 class SiteRenderer:
     """What renders the files of one site: each page, and the files that are not pages (the
     root pages, the sitemap, the feeds, robots.txt)."""
@@ -587,10 +594,10 @@ def _render_pages(pages: list[Page], render_page, workers: int, deliver=None) ->
     largest pages by far) as a task of its own, the others in chunks. The workers have the pages
     already (forked): a task sends only their numbers, not their cases."""
     global _RENDER_PAGE, _DELIVER, _PAGES
-    if len(pages) < 200:
-        workers = 1
     big = [[n] for n, page in enumerate(pages) if page.template == "booklet.html"]
     rest = [n for n, page in enumerate(pages) if page.template != "booklet.html"]
+    if len(rest) < 200 and len(big) < 8:  # too little to share out
+        workers = 1
     size = max(1, len(rest) // (workers * 8))
     chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
     _RENDER_PAGE, _DELIVER, _PAGES = render_page, deliver, pages

@@ -294,3 +294,16 @@ def test_contents_entries_keep_leader_and_page_number_on_their_last_line(handout
         entries = [line for line in text.splitlines() if re.search(r"\.{5,}\s*\d+\s*$", line)]
         assert len(entries) >= len(site.cases), text
         assert [line for line in entries if not re.search(r"[A-Za-z\u4e00-\u9fff]", line)] == []
+
+
+def test_the_pdfs_are_printed_from_the_booklet_pages_alone(tools, fixture_site, tmp_path, monkeypatch):
+    """Only the booklet pages are rendered for the printer; every page is rendered once, after,
+    with the PDFs' sizes: no page but a booklet is rendered twice."""
+    from collections import Counter
+    from sitegen.render import SiteRenderer
+    rendered, page = Counter(), SiteRenderer.page
+    monkeypatch.setattr(SiteRenderer, "page", lambda self, p: rendered.update([p.path]) or page(self, p))
+    sitegen.build(sitegen.Paths(content=fixture_site(), out=tmp_path / "out"), pdf_paper="a4")
+    twice = sorted(path for path, count in rendered.items() if count > 1)
+    assert twice and all("booklet" in path for path in twice), twice
+    assert all(count <= 2 for count in rendered.values())
