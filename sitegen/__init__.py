@@ -88,21 +88,33 @@ def _located(problems: list, content: Path) -> list:
     folder = content.resolve()
     cwd = Path.cwd().resolve()
     prefix = folder.relative_to(cwd) if folder.is_relative_to(cwd) else folder
-    return [replace(p, path=(prefix / p.path).as_posix()) for p in problems]
+    shown: dict[str, str] = {}  # each file's path worked out once (a large site has thousands of findings)
+    for problem in problems:
+        if problem.path not in shown:
+            shown[problem.path] = (prefix / problem.path).as_posix()
+    return [replace(p, path=shown[p.path]) for p in problems]
 
 
 def check(content: Path) -> tuple[list[Problem], list[Status]]:
-    """Return every finding for a content folder (drafts included) and its translation status."""
+    """Return every finding for a content folder (drafts included) and its translation status,
+    on every core and with the build cache (the bodies a build rendered are not rendered again)."""
+    cache, workers = Cache(cache_folder(Paths(content=content))), os.cpu_count() or 1
     try:
-        site = load_site(content, preview=True)
-    except BuildFailed as failure:
-        return from_problems(failure.problems), []
-    return check_site(site, content)
+        try:
+            site = load_site(content, preview=True, cache=cache, workers=workers)
+        except BuildFailed as failure:
+            return from_problems(failure.problems), []
+        prerender_qr(qr_codes(site), cache, workers)  # for the booklet pages, whose text is checked
+        return check_site(site, content, workers=workers)
+    finally:
+        cache.close()
 
 
-def check_site(site: Site, content: Path, templates: Path = Paths.templates) -> tuple[list[Problem], list[Status]]:
+def check_site(site: Site, content: Path, templates: Path = Paths.templates,
+               workers: int = 1) -> tuple[list[Problem], list[Status]]:
     """Return the editorial findings and translation status of a site read from `content`, the
-    typography of its data files and of the pages its templates generate included."""
+    typography of its data files and of the pages its templates generate included (their pages
+    rendered and read on `workers` processes: not from the preview, whose threads a fork would copy)."""
     snapshots, unreadable = read_snapshots(content)
     statuses = translation_status(site, snapshots)
     texts = {p: raw.decode("utf-8", "replace") for p, raw in read_content(content).texts.items() if raw}
@@ -112,9 +124,9 @@ def check_site(site: Site, content: Path, templates: Path = Paths.templates) -> 
         if name in texts:
             findings += check_data_typography(parse_yaml(texts[name], name)[0], name, source)
     package_ui = Path(interface.__file__).with_name(interface.UI_FILE)
-    pages = {o.path: o.text for o in render_site(site, templates) if o.path.endswith(".html")}
+    pages = {o.path: o.text for o in render_site(site, templates, workers=workers) if o.path.endswith(".html")}
     generated = check_page_typography(pages, site.config.language(source).html_lang.split("-")[0],
-                                      "\n".join(texts.values()))
+                                      "\n".join(texts.values()), workers)
     generated += check_data_typography(parse_yaml(package_ui.read_text(encoding="utf-8"), "ui.yaml")[0],
                                        _shown(package_ui), source)
     return _located(sorted(findings), content) + sorted(generated), statuses

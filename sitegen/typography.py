@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from .content import Version
+from .cache import on_cores
 from .errors import WARNING, Problem
 from .markup import HAN, block_lines, find_line
 from .yamltext import Lines, LinesList
@@ -183,12 +184,36 @@ def page_runs(html: str) -> list[tuple[str, str, int]]:
     return reader.runs
 
 
-def check_page_typography(pages: dict[str, str], source_html_lang: str, written: str) -> list[Problem]:
+def check_page_typography(pages: dict[str, str], source_html_lang: str, written: str,
+                          workers: int = 1) -> list[Problem]:
     """Return slips in the text the templates and interface strings add to the pages: what the
-    content's own files hold (`written`, checked on their own lines) is not reported again."""
+    content's own files hold (`written`, checked on their own lines) is not reported again.
+    Read on `workers` processes when there are many pages (forked: each has the pages already)."""
+    global _CHECKED
+    paths = sorted(pages, key=lambda path: -len(pages[path]))  # the largest (booklets) dealt out first
+    if workers < 2 or len(paths) < 200:
+        return _page_slips(pages, paths, source_html_lang, written)
+    shares = [paths[n::workers * 8] for n in range(workers * 8)]
+    _CHECKED = (pages, source_html_lang, written)
+    try:
+        found = on_cores(_share_slips, [(share,) for share in shares], workers, inherited=True, chunked=True)
+    finally:
+        _CHECKED = None
+    return [finding for share in found for finding in share]
+
+
+_CHECKED: tuple[dict[str, str], str, str] | None = None  # what check_page_typography's workers read
+
+
+def _share_slips(paths: list[str]) -> list[Problem]:
+    pages, source_html_lang, written = _CHECKED
+    return _page_slips(pages, paths, source_html_lang, written)
+
+
+def _page_slips(pages: dict[str, str], paths: list[str], source_html_lang: str, written: str) -> list[Problem]:
     findings = []
-    for path, html in sorted(pages.items()):
-        for lang, text, line in page_runs(html):
+    for path in paths:
+        for lang, text, line in page_runs(pages[path]):
             if lang.startswith(source_html_lang):
                 slips = _inline_slips(text, path, line)
             elif lang == "en":
@@ -201,5 +226,5 @@ def check_page_typography(pages: dict[str, str], source_html_lang: str, written:
                 if snippet and snippet.strip() in written:
                     continue
                 findings.append(Problem.finding(slip.path, slip.line, WARNING, f"{slip.message} (generated)",
-                                        f"{slip.fix}: in the template or interface string that writes it"))
+                                                f"{slip.fix}: in the template or interface string that writes it"))
     return findings

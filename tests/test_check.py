@@ -173,3 +173,15 @@ def test_review_of_an_unknown_case(checked):
                              str(checked)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "review:1: SLUG: 'nope' is not a case (one or more of: homestays; or --all)" in result.stderr
+
+
+def test_generated_text_is_read_on_every_core_as_on_one():
+    """A large site's pages are read for typography on several processes: every page once,
+    each slip reported as one process reports it, and what the content holds left out."""
+    from sitegen.typography import check_page_typography
+    pages = {f"zh/p{n:03d}.html": f'<html lang="zh-Hans"><body><p>页面{n}：共有 4 个案例</p>'
+                                  f'{"<p>写在内容里 5 处</p>" if n % 3 else ""}</body></html>' for n in range(260)}
+    alone = check_page_typography(pages, "zh", "写在内容里 5 处")
+    shared = check_page_typography(pages, "zh", "写在内容里 5 处", workers=2)
+    assert sorted(map(str, shared)) == sorted(map(str, alone))
+    assert sorted(f.path for f in shared) == sorted(pages)  # each page's one generated slip, once
