@@ -3,8 +3,9 @@
 One SQLite file (`.booklet-cache/cache.sqlite3` beside the site by default). Every entry is
 keyed by a hash of its inputs and of the generator itself (its code, and the versions of the
 libraries that shape its output), so a change to either simply misses; the folder is safe to
-delete at any time. A cache that cannot be opened or written is left aside: the build goes on
-without it.
+delete at any time. Entries another version of the generator made can never be used again: they
+are removed when the cache is opened. A cache that cannot be opened or written is left aside:
+the build goes on without it.
 """
 from __future__ import annotations
 
@@ -51,10 +52,15 @@ def key(*parts: object) -> str:
     return digest.hexdigest()
 
 
+# The entries' columns. Which generator made an entry (FINGERPRINT) comes before the value, so
+# that finding another's entries reads no value.
+_COLUMNS = {"kind": "kind TEXT", "key": "key TEXT", "made_by": "made_by TEXT", "value": "value BLOB"}
+
+
 class Cache:
     """A store of pickled values by kind and key."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, sweep: bool = True):
         self.db: sqlite3.Connection | None = None
         self.folder, self._pid, self._forked = folder, os.getpid(), None
         if folder is None:
@@ -62,8 +68,16 @@ class Cache:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(folder / "cache.sqlite3", timeout=30)
-            self.db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, "
+            columns = [row[1] for row in self.db.execute("PRAGMA table_info(entries)")]
+            if columns and columns != list(_COLUMNS):  # made by an earlier generator: of no use
+                self.db.execute("DROP TABLE entries")
+            self.db.execute(f"CREATE TABLE IF NOT EXISTS entries ({', '.join(_COLUMNS.values())}, "
                             "PRIMARY KEY (kind, key))")
+            self.db.execute("CREATE INDEX IF NOT EXISTS by_generator ON entries (made_by)")
+            if sweep:  # (a forked worker's connection leaves that to the build that forked it)
+                with self.db:
+                    # Two ranges, not !=, so that the index answers (at once when nothing is old).
+                    self.db.execute("DELETE FROM entries WHERE made_by < ? OR made_by > ?", (FINGERPRINT,) * 2)
         except (OSError, sqlite3.Error) as error:
             log.info("Working without the build cache in %s (%s).", folder, error)
             self.db = None
@@ -79,7 +93,7 @@ class Cache:
         if self._pid == os.getpid() or self.folder is None:
             return self
         if self._forked is None or self._forked._pid != os.getpid():
-            self._forked = Cache(self.folder)
+            self._forked = Cache(self.folder, sweep=False)
         return self._forked
 
     def get_many(self, kind: str, keys: Iterable[str], kept: Callable | None = None) -> dict[str, object]:
@@ -111,8 +125,8 @@ class Cache:
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                                    [(kind, k, v) for k, v in pickled.items()])
+                self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                                    [(kind, k, FINGERPRINT, v) for k, v in pickled.items()])
         except sqlite3.Error as error:
             log.info("The build cache could not be written (%s).", error)
 

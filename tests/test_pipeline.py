@@ -90,6 +90,33 @@ def test_a_cached_value_is_keyed_by_the_generator_too():
     assert key("x") != key("y") and key("x") == key("x")
 
 
+def test_what_another_generator_cached_is_removed_when_the_cache_opens(tmp_path, monkeypatch):
+    """Entries made by another version of the generator can never be asked for again (their
+    keys hold its fingerprint): the cache does not keep them. A forked worker's connection
+    leaves them to the build; a cache file of the earlier layout is started afresh."""
+    import sqlite3
+    from sitegen import cache as cache_module
+    cache = Cache(tmp_path / "c")
+    cache.put_many("body", {"mine": 1})
+    cache.close()
+    monkeypatch.setattr(cache_module, "FINGERPRINT", "another generator")
+    cache = Cache(tmp_path / "c")
+    assert cache.get_many("body", ["mine"]) == {}
+    cache.put_many("body", {"theirs": 2})
+    cache.close()
+    monkeypatch.undo()
+    assert Cache(tmp_path / "c", sweep=False).get_many("body", ["theirs"]) == {"theirs": 2}
+    assert Cache(tmp_path / "c").get_many("body", ["theirs"]) == {}
+    old = sqlite3.connect(tmp_path / "old.sqlite3")
+    old.execute("CREATE TABLE entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+    old.commit(), old.close()
+    (tmp_path / "o").mkdir()
+    (tmp_path / "old.sqlite3").rename(tmp_path / "o/cache.sqlite3")
+    cache = Cache(tmp_path / "o")
+    cache.put_many("body", {"new": 3})
+    assert cache.usable and cache.get_many("body", ["new"]) == {"new": 3}
+
+
 def test_nothing_changed_means_nothing_done(fixture_site, tmp_path):
     content, out = fixture_site(), tmp_path / "out"
     site, _ = build(content, out, reuse=True)
