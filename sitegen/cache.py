@@ -173,6 +173,25 @@ def each_on_cores(work: Callable, jobs: list[tuple], workers: int, inherited: bo
                              chunksize=1 if chunked else max(1, len(jobs) // (workers * 8)))
 
 
+_SHARED = None  # what on_cores_sharing's workers inherit (fork)
+
+
+def on_cores_sharing(shared, work: Callable, jobs: list[tuple], workers: int, chunked: bool = False) -> list:
+    """Return [work(shared, *args) for args in jobs], computed on `workers` processes that inherit
+    `shared` (forked: it is never pickled, however large: a site's pages, say). Where processes
+    cannot fork, here."""
+    global _SHARED
+    _SHARED = shared
+    try:
+        return on_cores(_with_shared, [(work, *args) for args in jobs], workers, inherited=True, chunked=chunked)
+    finally:
+        _SHARED = None
+
+
+def _with_shared(work: Callable, *args):
+    return work(_SHARED, *args)
+
+
 def forks() -> bool:
     """Whether worker processes can be forked (they then inherit this one's values)."""
     import multiprocessing

@@ -19,7 +19,7 @@ from .figures import format_figure
 from .interface import month_names
 from .reading import explain_terms, split_blocks
 from .search import bundle_paths, is_spelled
-from .cache import Recall, key, on_cores
+from .cache import Recall, key, on_cores_sharing
 from .content import Version
 from .model import Case, Site, render_body
 from .urls import (HOME, ROBOTS, ROOT_PAGES, SITEMAP, booklet_anchor, booklet_path, bundle_path, case_path,
@@ -127,6 +127,14 @@ def _case_pages(config, lang: str, case: Case, previous: Case | None, following:
     return pages
 
 
+def pages_by_key(pages: list[Page]) -> dict[tuple, dict[str, Page]]:
+    """Return the pages by key, then language: each page's translations, itself included."""
+    found: dict[tuple, dict[str, Page]] = {}
+    for page in pages:
+        found.setdefault(page.key, {})[page.lang] = page
+    return found
+
+
 def page_digests(site: Site, templates: Path, downloads: dict[str, tuple[str, int]] | None = None,
                  pages: list[Page] | None = None) -> dict[str, str]:
     """Return, for each page, a digest of everything it is made from: the site's data, the
@@ -163,10 +171,7 @@ class PageDigests:
     @functools.cached_property
     def languages(self) -> dict[tuple, list[str]]:
         """Return the languages each page exists in, by the page's key."""
-        found: dict[tuple, list[str]] = {}
-        for page in self.pages:
-            found.setdefault(page.key, []).append(page.lang)
-        return found
+        return {key: list(translations) for key, translations in pages_by_key(self.pages).items()}
 
     def of(self, path: str) -> str:
         """Return the digest of the page (or sitemap, or feed) at `path`."""
@@ -538,9 +543,7 @@ class SiteRenderer:
                  pages: list[Page] | None = None):
         self.site, self.templates, self.env = site, templates, build_environment(templates)
         self.pages = pages or plan_pages(site)
-        self.by_key: dict[tuple, dict[str, Page]] = {}
-        for page in self.pages:
-            self.by_key.setdefault(page.key, {})[page.lang] = page
+        self.by_key = pages_by_key(self.pages)
         self.shared = {"site": site, "config": site.config, "format_figure": format_figure, "qr_svg": qr_svg,
                        "booklet_anchor": booklet_anchor, "downloads": downloads or {}, "format_size": format_size,
                        "has_figures": any(c.figures for c in site.cases)}
@@ -580,34 +583,25 @@ class SiteRenderer:
         return made
 
 
-_RENDER_PAGE = _DELIVER = None  # what the worker processes inherit (fork): render, then deliver
-_PAGES: list[Page] = []  # the pages to render, inherited too: a task names its pages by number
-
-
-def _render_chunk(numbers: list[int]) -> list[Output]:
-    rendered = (_RENDER_PAGE(_PAGES[n]) for n in numbers)
-    return list(rendered) if _DELIVER is None else [_DELIVER(output) for output in rendered]
+def _render_chunk(shared: tuple, numbers: list[int]) -> list[Output]:
+    render_page, deliver, pages = shared
+    rendered = (render_page(pages[n]) for n in numbers)
+    return list(rendered) if deliver is None else [deliver(output) for output in rendered]
 
 
 def _render_pages(pages: list[Page], render_page, workers: int, deliver=None) -> list[Output]:
     """Return the pages rendered, on `workers` processes when there are many: each booklet (the
     largest pages by far) as a task of its own, the others in chunks. The workers have the pages
     already (forked): a task sends only their numbers, not their cases."""
-    global _RENDER_PAGE, _DELIVER, _PAGES
     big = [[n] for n, page in enumerate(pages) if page.template == "booklet.html"]
     rest = [n for n, page in enumerate(pages) if page.template != "booklet.html"]
     if len(rest) < 200 and len(big) < 8:  # too little to share out
         workers = 1
     size = max(1, len(rest) // (workers * 8))
     chunks = big + [rest[i:i + size] for i in range(0, len(rest), size)]
-    _RENDER_PAGE, _DELIVER, _PAGES = render_page, deliver, pages
-    try:
-        jobs = [(chunk,) for chunk in chunks]
-        return [output for done in on_cores(_render_chunk, jobs, workers, inherited=True, chunked=True)
-                for output in done]
-    finally:
-        _RENDER_PAGE = _DELIVER = None
-        _PAGES = []
+    done = on_cores_sharing((render_page, deliver, pages), _render_chunk, [(chunk,) for chunk in chunks], workers,
+                            chunked=True)
+    return [output for outputs in done for output in outputs]
 
 
 def _x_default(page: Page, translations: dict[str, Page], source: str) -> str:

@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from .content import Version
-from .cache import on_cores
+from .cache import on_cores_sharing
 from .errors import WARNING, Problem
 from .markup import HAN, block_lines, find_line
 from .yamltext import Lines, LinesList
@@ -189,28 +189,16 @@ def check_page_typography(pages: dict[str, str], source_html_lang: str, written:
     """Return slips in the text the templates and interface strings add to the pages: what the
     content's own files hold (`written`, checked on their own lines) is not reported again.
     Read on `workers` processes when there are many pages (forked: each has the pages already)."""
-    global _CHECKED
     paths = sorted(pages, key=lambda path: -len(pages[path]))  # the largest (booklets) dealt out first
-    if workers < 2 or len(paths) < 200:
-        return _page_slips(pages, paths, source_html_lang, written)
+    workers = workers if len(paths) >= 200 else 1  # too few to share out
     shares = [paths[n::workers * 8] for n in range(workers * 8)]
-    _CHECKED = (pages, source_html_lang, written)
-    try:
-        found = on_cores(_share_slips, [(share,) for share in shares], workers, inherited=True, chunked=True)
-    finally:
-        _CHECKED = None
+    found = on_cores_sharing((pages, source_html_lang, written), _page_slips, [(share,) for share in shares],
+                             workers, chunked=True)
     return [finding for share in found for finding in share]
 
 
-_CHECKED: tuple[dict[str, str], str, str] | None = None  # what check_page_typography's workers read
-
-
-def _share_slips(paths: list[str]) -> list[Problem]:
-    pages, source_html_lang, written = _CHECKED
-    return _page_slips(pages, paths, source_html_lang, written)
-
-
-def _page_slips(pages: dict[str, str], paths: list[str], source_html_lang: str, written: str) -> list[Problem]:
+def _page_slips(shared: tuple[dict[str, str], str, str], paths: list[str]) -> list[Problem]:
+    pages, source_html_lang, written = shared  # the pages by path, their source language, the content's text
     findings = []
     for path in paths:
         for lang, text, line in page_runs(pages[path]):
